@@ -1,0 +1,7 @@
+import type { Check } from './types.js';
+
+/**
+ * Every check the engine runs, in report order. Each module owns its codes (see README).
+ * Add new checks here.
+ */
+export const ALL_CHECKS: Check[] = [];

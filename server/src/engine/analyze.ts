@@ -1,0 +1,111 @@
+import type { Finding, FindingData } from './findings.js';
+import type { EngineOptions } from './options.js';
+import type { WorkspaceIndex, CheckContext, DocumentInput } from '../checks/types.js';
+import { ALL_CHECKS } from '../checks/index.js';
+import { splitDocuments, parseChunk } from './documents.js';
+import { CODES } from './codes.js';
+
+export const EMPTY_WORKSPACE: WorkspaceIndex = {
+  crdSchema: () => undefined,
+  crdKindsForResource: () => [],
+};
+
+/** Findings of one document, with offsets relative to the document's own text. */
+function analyzeDocument(input: DocumentInput, options: EngineOptions, workspace: WorkspaceIndex): Finding[] {
+  const findings: Finding[] = [];
+  for (const err of input.doc.errors) {
+    const [s, e] = err.pos;
+    findings.push({
+      start: s,
+      end: Math.max(e, s + 1),
+      severity: 'error',
+      code: CODES.yamlSyntax,
+      message: `YAML syntax error: ${err.message.split('\n')[0]}`,
+    });
+  }
+  const ctx: CheckContext = {
+    ...input,
+    options,
+    workspace,
+    report: (f) => findings.push(f),
+  };
+  for (const check of ALL_CHECKS) {
+    try {
+      if (check.appliesTo(input)) check.run(ctx);
+    } catch (err) {
+      // A check must never take the file down with it: report where, keep the other checks.
+      findings.push({
+        start: 0,
+        end: 0,
+        severity: 'error',
+        code: CODES.internal,
+        message: `kube-cel-guard internal error in check '${check.name}': ${(err as Error)?.message ?? err}`,
+      });
+    }
+  }
+  return findings;
+}
+
+function shift(f: Finding, by: number): Finding {
+  const data = f.data as FindingData | undefined;
+  const shifted: Finding = { ...f, start: f.start + by, end: f.end + by };
+  if (data?.fixes) {
+    shifted.data = {
+      ...data,
+      fixes: data.fixes.map((fix) => ({
+        ...fix,
+        edits: fix.edits.map((e) => ({ ...e, start: e.start + by, end: e.end + by })),
+      })),
+    };
+  }
+  return shifted;
+}
+
+function applySeverity(findings: Finding[], options: EngineOptions): Finding[] {
+  const overrides = options.severity;
+  if (!overrides) return findings;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const o = overrides[f.code];
+    if (o === 'off') continue;
+    out.push(o ? { ...f, severity: o } : f);
+  }
+  return out;
+}
+
+/**
+ * Checks one file's text. Keeps per-document results keyed by the document's text, so that
+ * re-checking after an edit only parses and checks the documents that changed. One instance
+ * per open file; `reset` when options or the workspace change.
+ */
+export class FileAnalyzer {
+  private cache = new Map<string, Finding[]>();
+
+  constructor(
+    private options: EngineOptions,
+    private workspace: WorkspaceIndex = EMPTY_WORKSPACE,
+  ) {}
+
+  reset(options: EngineOptions, workspace: WorkspaceIndex = this.workspace): void {
+    this.options = options;
+    this.workspace = workspace;
+    this.cache.clear();
+  }
+
+  analyze(text: string): Finding[] {
+    const next = new Map<string, Finding[]>();
+    const out: Finding[] = [];
+    for (const chunk of splitDocuments(text)) {
+      let local = next.get(chunk.text) ?? this.cache.get(chunk.text);
+      if (!local) local = analyzeDocument(parseChunk(chunk), this.options, this.workspace);
+      next.set(chunk.text, local);
+      for (const f of local) out.push(shift(f, chunk.start));
+    }
+    this.cache = next;
+    return applySeverity(out, this.options);
+  }
+}
+
+export function analyzeText(text: string, options: EngineOptions, workspace: WorkspaceIndex = EMPTY_WORKSPACE): Finding[] {
+  return new FileAnalyzer(options, workspace).analyze(text);
+}
