@@ -57,3 +57,56 @@ export interface CelCheckResult {
   /** The inferred result type when the expression type-checks (also on result-type mismatch). */
   type?: CelType;
 }
+
+/**
+ * One overload of a function the checker can resolve. cel-go semantics: a member overload
+ * (receiver set) is only found with receiver syntax `x.f(..)`, a global one only as `f(..)`.
+ * Type parameters appear as {kind:'param', name} in receiver/params/result.
+ * Qualified global names ('optional.of', 'sets.contains', 'format.dns1123Label',
+ * 'ip.isCanonical') are written with their dots.
+ */
+export interface OverloadDecl {
+  name: string;
+  /** Unique id, cel-go style where known (e.g. 'list_a_index_of_int'). */
+  id: string;
+  receiver?: CelType;
+  params: CelType[];
+  result: CelType;
+  /** For hover/completion. */
+  doc?: string;
+  /** Library that declares it (e.g. 'kubernetes.quantity'), for hover. */
+  library?: string;
+}
+
+/** Language features that depend on the Kubernetes version / consumer (k8s-cel.md §0, §5). */
+export interface CelFeatures {
+  /** `.?` / `[?` syntax and optional values (K8s >= 1.28: always true for bundled versions). */
+  optionalTypes: boolean;
+  /** <, <=, >, >= across int/uint/double. */
+  crossTypeNumericComparisons: boolean;
+  /** 3-argument all/exists/existsOne/exists_one and transformList/transformMap/transformMapEntry. */
+  twoVarComprehensions: boolean;
+  /** The `existsOne` alias of exists_one (cel-go >= 0.23). */
+  existsOne: boolean;
+  /** optFlatMap macro (cel-go >= 0.17.7). */
+  optFlatMap: boolean;
+  /** lists ext v3 `sortBy` macro. */
+  sortBy: boolean;
+  /** Since compat 1.31: `self.namespace` resolves a property escaped as `__namespace__`. */
+  reservedFieldFallback: boolean;
+  /** duration/timestamp/matches literal validation (K8s >= 1.29). */
+  validateLiterals: boolean;
+  /** cel.bind (DRA only). */
+  bind: boolean;
+}
+
+/** Everything the core checker needs; Kubernetes-specific builders (environments.ts) fill it. */
+export interface CelEnvironmentConfig {
+  /** Variables in scope. A dotted key ('authorizer.requestResource') is a qualified identifier. */
+  variables: Record<string, CelType>;
+  /** Declarations beyond the cel-go standard library (which the checker always has). */
+  overloads: OverloadDecl[];
+  features: CelFeatures;
+  /** Named types usable as type values or in struct construction (e.g. MAP 'Object', 'JSONPatch'). */
+  types?: Record<string, CelType>;
+}
