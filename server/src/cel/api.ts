@@ -27,6 +27,12 @@ export interface CelField {
   jsonName: string;
   /** Schema facts the cost estimator and oldSelf rules need. */
   schema?: unknown;
+  /**
+   * The apiserver's own type check drops this field (resource.Quantity: a oneOf without `type`,
+   * k8s-cel.md §3.4) although it exists at runtime; kube-cel-guard types it as dyn instead and
+   * the caller may note (KCG1010, info) that the apiserver will warn here.
+   */
+  apiserverDrops?: boolean;
 }
 
 /** What the consumer accepts as the expression's result (cel-go's exact-type rule). */

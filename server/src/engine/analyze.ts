@@ -23,6 +23,36 @@ function analyzeDocument(input: DocumentInput, options: EngineOptions, workspace
       message: `YAML syntax error: ${err.message.split('\n')[0]}`,
     });
   }
+  for (const target of checkTargets(input)) {
+    runChecks(target, options, workspace, findings);
+  }
+  return findings;
+}
+
+/**
+ * The objects of a document the checks look at: the document itself, or each item of a `v1 List`
+ * (kubectl applies every item, and manifests ship policies that way). An item is presented to the
+ * checks as a document whose contents is the item, so checks need not know about Lists.
+ */
+function checkTargets(input: DocumentInput): DocumentInput[] {
+  if (input.kind !== 'List' || input.apiVersion !== 'v1') return [input];
+  const items = (input.doc.contents as { get?: (k: string) => unknown } | null)?.get?.('items') as { items?: unknown[] } | undefined;
+  return (items?.items ?? []).map((item) => {
+    const view = Object.create(input.doc) as typeof input.doc;
+    view.contents = item as typeof input.doc.contents;
+    const get = (k: string) => (item as { get?: (k: string) => unknown })?.get?.(k);
+    const apiVersion = get('apiVersion');
+    const kind = get('kind');
+    return {
+      ...input,
+      doc: view,
+      apiVersion: typeof apiVersion === 'string' ? apiVersion : undefined,
+      kind: typeof kind === 'string' ? kind : undefined,
+    };
+  });
+}
+
+function runChecks(input: DocumentInput, options: EngineOptions, workspace: WorkspaceIndex, findings: Finding[]): void {
   const ctx: CheckContext = {
     ...input,
     options,
@@ -43,7 +73,6 @@ function analyzeDocument(input: DocumentInput, options: EngineOptions, workspace
       });
     }
   }
-  return findings;
 }
 
 function shift(f: Finding, by: number): Finding {

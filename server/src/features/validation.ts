@@ -1,0 +1,115 @@
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { FileAnalyzer } from '../engine/analyze.js';
+import type { EngineOptions } from '../engine/options.js';
+import type { WorkspaceIndex } from '../checks/types.js';
+import { toDiagnostics } from './diagnostics.js';
+import { isYamlPath } from './yamlFiles.js';
+
+export interface ValidationHost {
+  /** The latest version of an open document, or undefined once it is closed. */
+  document(uri: string): TextDocument | undefined;
+  publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
+  log(message: string): void;
+}
+
+export function isYamlDocument(document: Pick<TextDocument, 'uri' | 'languageId'>): boolean {
+  if (document.languageId === 'yaml') return true;
+  try {
+    return isYamlPath(new URL(document.uri).pathname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Debounced, per-document validation. Each open document keeps its own FileAnalyzer, whose cache
+ * makes a re-check after an edit cost only the YAML documents that changed. Every schedule bumps a
+ * per-document generation; a run publishes only if no newer edit arrived meanwhile, so a slow run
+ * never overwrites the diagnostics of a newer version.
+ */
+export class DocumentValidator {
+  private readonly analyzers = new Map<string, FileAnalyzer>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly generations = new Map<string, number>();
+  private readonly publishedVersions = new Map<string, number>();
+  /** Until started (settings loaded), schedules are remembered but not run. */
+  private started = false;
+  private readonly waiting = new Set<string>();
+
+  constructor(
+    private readonly host: ValidationHost,
+    private options: EngineOptions,
+    private workspace: WorkspaceIndex,
+    private readonly delayMs = 150,
+  ) {}
+
+  start(): void {
+    this.started = true;
+    for (const uri of this.waiting) this.schedule(uri);
+    this.waiting.clear();
+  }
+
+  schedule(uri: string, delayMs = this.delayMs): void {
+    const generation = (this.generations.get(uri) ?? 0) + 1;
+    this.generations.set(uri, generation);
+    clearTimeout(this.timers.get(uri));
+    if (!this.started) {
+      this.waiting.add(uri);
+      return;
+    }
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        this.run(uri, generation);
+      }, delayMs),
+    );
+  }
+
+  /** The document closed: stop pending work, free the analyzer, clear its problems. */
+  forget(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.waiting.delete(uri);
+    this.generations.delete(uri);
+    this.analyzers.delete(uri);
+    this.publishedVersions.delete(uri);
+    this.host.publish(uri, undefined, []);
+  }
+
+  /** Settings or the workspace index changed: every cached result is stale; re-check open files. */
+  reconfigure(options: EngineOptions, workspace: WorkspaceIndex): void {
+    this.options = options;
+    this.workspace = workspace;
+    for (const analyzer of this.analyzers.values()) analyzer.reset(options, workspace);
+    for (const uri of this.analyzers.keys()) this.schedule(uri, 0);
+  }
+
+  /** The version whose diagnostics the client currently shows; fixes are only valid for it. */
+  publishedVersion(uri: string): number | undefined {
+    return this.publishedVersions.get(uri);
+  }
+
+  private run(uri: string, generation: number): void {
+    const document = this.host.document(uri);
+    if (!document || this.generations.get(uri) !== generation) return;
+    let analyzer = this.analyzers.get(uri);
+    if (!analyzer) {
+      analyzer = new FileAnalyzer(this.options, this.workspace);
+      this.analyzers.set(uri, analyzer);
+    }
+    let diagnostics: Diagnostic[];
+    try {
+      diagnostics = toDiagnostics(document, analyzer.analyze(document.getText()));
+    } catch (err) {
+      // The engine guards each check, but a failure here must still not kill the server.
+      this.host.log(`kube-cel-guard: validating ${uri} failed: ${(err as Error)?.stack ?? err}`);
+      analyzer.reset(this.options, this.workspace);
+      return;
+    }
+    if (this.generations.get(uri) !== generation) return;
+    this.publishedVersions.set(uri, document.version);
+    this.host.publish(uri, document.version, diagnostics);
+  }
+}
