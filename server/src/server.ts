@@ -2,14 +2,11 @@
  * LSP wiring: carries requests to the engine and results back. Works over --stdio and --node-ipc
  * (createConnection reads the transport from the command line).
  */
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
-  FileChangeType,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -20,21 +17,11 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { WorkspaceIndex } from './checks/types.js';
 import { editCapabilities, quickFixes, type EditCapabilities } from './features/codeActions.js';
-import { collectFiles, stripBom } from './features/fileCollection.js';
 import { packageVersion, useBundledSchemas } from './features/runtimePaths.js';
 import { defaultSettings, parseSettings, sameCrdPaths, SETTINGS_SECTION, type ServerSettings } from './features/settings.js';
 import { DocumentValidator, isYamlDocument } from './features/validation.js';
-import { buildWorkspaceIndex } from './features/workspaceIndex.js';
-import { mayDefineCrd, WorkspaceFiles } from './features/workspaceFiles.js';
-import { isYamlPath } from './features/yamlFiles.js';
-
-/** Bounds of the workspace scan: an editor must stay responsive in a monorepo. */
-const SCAN_MAX_FILES = 5000;
-const SCAN_MAX_FILE_BYTES = 5 * 1024 * 1024;
-/** CRD edits re-index and then re-check every open file, so they wait for a typing pause. */
-const INDEX_REBUILD_DELAY_MS = 300;
+import { WorkspaceIndexer } from './features/workspaceIndexer.js';
 
 /** What the VS Code client passes; other clients may pass nothing. */
 interface InitializationOptions {
@@ -48,19 +35,22 @@ export function startServer(): Connection {
   useBundledSchemas();
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
-  const workspaceFiles = new WorkspaceFiles();
 
   let clientCapabilities: ClientCapabilities = {};
   let editCaps: EditCapabilities = { documentChanges: false, createFiles: false };
   let trusted = true;
   let folders: string[] = [];
   let settings: ServerSettings = defaultSettings();
-  let index: WorkspaceIndex = buildWorkspaceIndex([]);
-  let rebuildTimer: NodeJS.Timeout | undefined;
 
   const log = (message: string) => connection.console.log(message);
   const logError = (what: string, err: unknown) =>
     connection.console.error(`kube-cel-guard: ${what} failed: ${(err as Error)?.stack ?? String(err)}`);
+
+  // indexChanged is only ever called asynchronously, after `validator` below is initialised.
+  const indexer = new WorkspaceIndexer({
+    log,
+    indexChanged: (index) => validator.reconfigure(settings.engine, index),
+  });
 
   const validator = new DocumentValidator(
     {
@@ -71,10 +61,10 @@ export function startServer(): Connection {
       log,
     },
     settings.engine,
-    index,
+    indexer.index,
   );
 
-  /** Workspace refreshes (settings, scans) run one after another so a slow scan never lands late. */
+  /** Settings loads and scans run one after another, so a slow scan never lands after a newer one. */
   let queue: Promise<void> = Promise.resolve();
   const serially = (what: string, task: () => Promise<void>) => {
     queue = queue.then(task).catch((err) => logError(what, err));
@@ -89,49 +79,7 @@ export function startServer(): Connection {
     return parseSettings(pushed);
   }
 
-  /** crdPaths as absolute paths: relative ones are tried against every workspace folder. */
-  function resolvedCrdPaths(): string[] {
-    if (!trusted) return [];
-    const out: string[] = [];
-    for (const p of settings.crdPaths) {
-      if (isAbsolute(p)) out.push(p);
-      else for (const folder of folders) out.push(join(folder, p));
-    }
-    return out;
-  }
-
-  async function scanDisk(): Promise<void> {
-    if (!trusted) {
-      workspaceFiles.replaceDisk([]);
-      return;
-    }
-    const crdPaths = resolvedCrdPaths();
-    // crdPaths first: the user named them, so they must not be cut off by the file bound.
-    const scan = await collectFiles([...crdPaths, ...folders], { maxFiles: SCAN_MAX_FILES, maxFileBytes: SCAN_MAX_FILE_BYTES });
-    for (const e of scan.errors) {
-      // A relative crdPath exists in one folder only; its misses elsewhere are expected.
-      if (!e.endsWith('no such file or directory')) log(`kube-cel-guard: cannot read ${e}`);
-    }
-    if (scan.skipped.length > 0) log(`kube-cel-guard: skipped ${scan.skipped.length} YAML file(s) over 5 MB`);
-    if (scan.truncated) log(`kube-cel-guard: workspace scan stopped at ${SCAN_MAX_FILES} files`);
-    workspaceFiles.replaceDisk(scan.files);
-  }
-
-  function rebuildIndex(): void {
-    clearTimeout(rebuildTimer);
-    rebuildTimer = undefined;
-    try {
-      index = buildWorkspaceIndex(workspaceFiles.files());
-    } catch (err) {
-      logError('building the workspace index', err);
-    }
-    validator.reconfigure(settings.engine, index);
-  }
-
-  function scheduleIndexRebuild(): void {
-    clearTimeout(rebuildTimer);
-    rebuildTimer = setTimeout(() => serially('re-indexing the workspace', async () => rebuildIndex()), INDEX_REBUILD_DELAY_MS);
-  }
+  const rescan = () => indexer.rescan({ trusted, folders, crdPaths: trusted ? settings.crdPaths : [] });
 
   /** Index key of an open document: its file path, or the URI for untitled documents. */
   function documentKey(uri: string): string {
@@ -185,10 +133,7 @@ export function startServer(): Connection {
           guard('workspace folder change', undefined, (event) => {
             const removed = new Set(folderPaths(event.removed));
             folders = [...folders.filter((f) => !removed.has(f)), ...folderPaths(event.added)];
-            serially('rescanning the workspace', async () => {
-              await scanDisk();
-              rebuildIndex();
-            });
+            serially('rescanning the workspace', rescan);
           }),
         );
       }
@@ -201,9 +146,11 @@ export function startServer(): Connection {
             logError('reading settings', err);
           }
         }
-        await scanDisk();
-        rebuildIndex();
-        validator.start();
+        try {
+          await rescan();
+        } finally {
+          validator.start();
+        }
       });
     }),
   );
@@ -213,14 +160,10 @@ export function startServer(): Connection {
       serially('applying settings', async () => {
         const pushed = (change.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION];
         const next = await loadSettings(pushed);
-        const rescan = !sameCrdPaths(settings, next);
+        const crdPathsChanged = !sameCrdPaths(settings, next);
         settings = next;
-        if (rescan) {
-          await scanDisk();
-          rebuildIndex();
-        } else {
-          validator.reconfigure(settings.engine, index);
-        }
+        if (crdPathsChanged) await rescan();
+        else validator.reconfigure(settings.engine, indexer.index);
       });
     }),
   );
@@ -229,48 +172,19 @@ export function startServer(): Connection {
     guard('document change', undefined, ({ document }) => {
       if (!isYamlDocument(document)) return;
       validator.schedule(document.uri);
-      const key = documentKey(document.uri);
-      const text = document.getText();
-      if (mayDefineCrd(text)) {
-        workspaceFiles.setOpen(key, text);
-        scheduleIndexRebuild();
-      } else if (workspaceFiles.closeOpen(key)) {
-        // It stopped being a CRD (or was cut mid-edit): its schema must go.
-        scheduleIndexRebuild();
-      }
+      indexer.documentChanged(documentKey(document.uri), document.getText());
     }),
   );
 
   documents.onDidClose(
     guard('document close', undefined, ({ document }) => {
       validator.forget(document.uri);
-      // The disk version (if any) takes over again.
-      if (workspaceFiles.closeOpen(documentKey(document.uri))) scheduleIndexRebuild();
+      indexer.documentClosed(documentKey(document.uri));
     }),
   );
 
   connection.onDidChangeWatchedFiles(
-    guard('file change', undefined, ({ changes }) => {
-      if (!trusted) return;
-      serially('reading changed files', async () => {
-        let relevant = false;
-        for (const change of changes) {
-          if (!change.uri.startsWith('file:')) continue;
-          const path = fileURLToPath(change.uri);
-          if (change.type === FileChangeType.Deleted) {
-            relevant = workspaceFiles.deleteDisk(path).some(mayDefineCrd) || relevant;
-            continue;
-          }
-          if (!isYamlPath(path)) continue;
-          const text = await readSmallFile(path);
-          const before = workspaceFiles.diskText(path);
-          if (text === undefined) continue;
-          workspaceFiles.setDisk(path, text);
-          if (mayDefineCrd(text) || (before !== undefined && mayDefineCrd(before))) relevant = true;
-        }
-        if (relevant) scheduleIndexRebuild();
-      });
-    }),
+    guard('file change', undefined, ({ changes }) => serially('reading changed files', () => indexer.filesChanged(changes))),
   );
 
   connection.onCodeAction(
@@ -301,14 +215,4 @@ function folderPaths(folders: readonly WorkspaceFolder[]): string[] {
     }
   }
   return out;
-}
-
-async function readSmallFile(path: string): Promise<string | undefined> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile() || info.size > SCAN_MAX_FILE_BYTES) return undefined;
-    return stripBom(await readFile(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
 }

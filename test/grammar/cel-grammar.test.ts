@@ -19,7 +19,14 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const GRAMMAR_FILES: Record<string, string> = {
   'source.cel': path.join(ROOT, 'syntaxes/cel.tmLanguage.json'),
   'kube-cel-guard.cel.injection': path.join(ROOT, 'syntaxes/cel-yaml-injection.tmLanguage.json'),
-  'source.yaml': path.join(ROOT, 'test/grammar/fixtures/yaml-minimal.tmLanguage.json'),
+};
+// Two stand-in YAML host grammars (no YAML grammar ships in node_modules):
+// one whose rules all start at ^, and one shaped like VS Code's current YAML
+// grammar, whose block mapping/sequence `while` rules consume the indentation so
+// that keys are matched at \G, not at ^.
+const YAML_HOSTS: Record<string, string> = {
+  'line-start host': path.join(ROOT, 'test/grammar/fixtures/yaml-minimal.tmLanguage.json'),
+  'indentation-consuming host': path.join(ROOT, 'test/grammar/fixtures/yaml-indent-consuming.tmLanguage.json'),
 };
 
 interface Tok {
@@ -32,11 +39,14 @@ interface Tok {
   anyScopes?: string[];
 }
 
-let registry: TM.Registry;
+let wasmLoaded: Promise<void> | undefined;
 
-async function makeRegistry(): Promise<TM.Registry> {
-  const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
-  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
+async function makeRegistry(yamlHostFile: string): Promise<TM.Registry> {
+  wasmLoaded ??= (async () => {
+    const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
+    await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
+  })();
+  await wasmLoaded;
   const onigLib: Promise<TM.IOnigLib> = Promise.resolve({
     createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
     createOnigString: (s: string) => new oniguruma.OnigString(s),
@@ -44,7 +54,7 @@ async function makeRegistry(): Promise<TM.Registry> {
   return new vsctm.Registry({
     onigLib,
     loadGrammar: async (scopeName: string) => {
-      const file = GRAMMAR_FILES[scopeName];
+      const file = scopeName === 'source.yaml' ? yamlHostFile : GRAMMAR_FILES[scopeName];
       if (!file) return null;
       return vsctm.parseRawGrammar(readFileSync(file, 'utf8'), file);
     },
@@ -53,7 +63,7 @@ async function makeRegistry(): Promise<TM.Registry> {
   });
 }
 
-async function tokenize(scopeName: string, text: string): Promise<Tok[][]> {
+async function tokenize(registry: TM.Registry, scopeName: string, text: string): Promise<Tok[][]> {
   const grammar = await registry.loadGrammar(scopeName);
   assert.ok(grammar, `grammar ${scopeName} did not load`);
   let state: TM.StateStack = vsctm.INITIAL;
@@ -75,8 +85,8 @@ async function tokenize(scopeName: string, text: string): Promise<Tok[][]> {
   return out;
 }
 
-const cel = (text: string) => tokenize('source.cel', text);
-const yaml = (text: string) => tokenize('source.yaml', text);
+let celRegistry: TM.Registry;
+const cel = (text: string) => tokenize(celRegistry, 'source.cel', text);
 
 /** TextMate-style prefix match: "keyword.operator" matches "keyword.operator.comparison.cel". */
 function hasScope(scopes: string[], selector: string): boolean {
@@ -147,8 +157,17 @@ function expectNotCel(lines: Tok[][], line: number, text: string, nth = 0): void
   );
 }
 
+function expectLineNotCel(lines: Tok[][], line: number): void {
+  for (const t of lines[line] ?? []) {
+    assert.ok(
+      !t.scopes.some((s) => s === 'source.cel' || s.startsWith('meta.embedded') || s.endsWith('.cel')),
+      `line ${line} should have no CEL tokens:\n${dump(lines, line)}`,
+    );
+  }
+}
+
 before(async () => {
-  registry = await makeRegistry();
+  celRegistry = await makeRegistry(YAML_HOSTS['line-start host']!);
 });
 
 describe('CEL grammar (source.cel)', () => {
@@ -354,7 +373,13 @@ describe('CEL grammar (source.cel)', () => {
   });
 });
 
-describe('CEL injection into YAML', () => {
+for (const [hostName, hostFile] of Object.entries(YAML_HOSTS)) describe(`CEL injection into YAML (${hostName})`, () => {
+  let registry: TM.Registry;
+  before(async () => {
+    registry = await makeRegistry(hostFile);
+  });
+  const yaml = (text: string) => tokenize(registry, 'source.yaml', text);
+
   test('block scalar under "- expression: |" is CEL; the following "message:" is not', async () => {
     const l = await yaml([
       'apiVersion: admissionregistration.k8s.io/v1', // 0
@@ -519,14 +544,80 @@ describe('CEL injection into YAML', () => {
     expectNotCel(l, 2, 'self.x > 0');
     expectNotCel(l, 3, 'self.y');
     // inside another key's block scalar, "expression:" is just text
-    expectScope(l, 5, '    expression: self.z', 'string.unquoted.block.yaml');
-    expectNotCel(l, 5, '    expression: self.z');
-    expectNotCel(l, 6, '    rule: "self.w"');
+    assert.ok(hasScope(scopesAt(l, 5, 4), 'string.unquoted.block.yaml'), dump(l, 5));
+    assert.ok(hasScope(scopesAt(l, 5, 16), 'string.unquoted.block.yaml'), dump(l, 5));
+    expectLineNotCel(l, 5);
+    expectLineNotCel(l, 6);
     expectNotCel(l, 7, '# expression: self.q');
     // a schema property named "expression" whose value is a mapping
     expectNotCel(l, 8, 'expression');
     expectNotCel(l, 9, 'CEL expression');
     expectNotCel(l, 10, 'expression: self.v');
+  });
+
+  test('a sequence of rules at column 0; sibling keys after a block scalar', async () => {
+    const l = await yaml([
+      'x-kubernetes-validations:', // 0
+      '- rule: |', //                 1
+      '    self.a', //                2
+      '  message: m', //              3
+      '- rule: "self.b"', //          4
+      '  messageExpression: >', //    5
+      '     self.c', //               6
+      '', //                          7
+      '     + self.d', //             8
+      '  reason: self.e', //          9
+    ].join('\n'));
+    expectScope(l, 1, 'rule', 'entity.name.tag.yaml');
+    expectCelEmbedded(l, 2, 'self', 'block');
+    expectScope(l, 3, 'message', 'entity.name.tag.yaml');
+    expectNotCel(l, 3, 'message');
+    expectNotCel(l, 3, 'm');
+    expectCelEmbedded(l, 4, 'self', 'line');
+    expectScope(l, 5, 'messageExpression', 'entity.name.tag.yaml');
+    expectScope(l, 5, '>', 'keyword.control.flow.block-scalar.yaml');
+    expectCelEmbedded(l, 6, 'self', 'block');
+    expectCelEmbedded(l, 8, '+', 'block');
+    expectScope(l, 8, 'd', 'variable.other.member.cel');
+    expectNotCel(l, 9, 'reason');
+    expectNotCel(l, 9, 'self.e');
+    if (hostName === 'indentation-consuming host') {
+      // the host, not the injection, owns the '-' so its sequence structure (and
+      // the indentation its while rules consume) stays intact
+      for (const line of [1, 4]) expectScope(l, line, '-', 'meta.block.sequence.yaml');
+    }
+  });
+
+  test('CEL string literals inside quoted YAML scalars', async () => {
+    const l = await yaml([
+      // gateway-api style: raw triple-quoted CEL string inside a single-quoted YAML scalar
+      "- rule: 'self.type == ''Hostname'' ? self.value.matches(r\"\"\"^(\\*\\.)?[a-z]$\"\"\") : true'", // 0
+      // raw CEL string inside a double-quoted YAML scalar: \\ is the YAML escape
+      '- rule: "self.matches(r\'^a\\\\.b$\') && self.y == b\'\\x00\'"', //                                1
+      // a CEL string may not run past the closing YAML quote
+      "- rule: 'self.x == \"open' # still a comment", //                                                  2
+      '- message: after', //                                                                              3
+    ].join('\n'));
+    expectScope(l, 0, 'Hostname', 'variable.other.readwrite.cel');
+    expectScope(l, 0, 'r', 'storage.type.string.cel');
+    expectScope(l, 0, '"""', 'punctuation.definition.string.begin.cel');
+    const raw = expectScope(l, 0, '^(\\*\\.)?[a-z]$', 'string.quoted.triple.raw.cel');
+    assert.ok(!raw.anyScopes!.some((s) => s.startsWith('invalid')), 'raw string content must not be invalid');
+    expectScope(l, 0, '"""', 'punctuation.definition.string.end.cel', 1);
+    expectScope(l, 0, 'true', 'constant.language.boolean.cel');
+    expectScope(l, 0, "'", 'punctuation.definition.string.end.yaml', 1);
+
+    expectScope(l, 1, '^a', 'string.quoted.single.raw.cel');
+    expectScope(l, 1, '\\\\', 'constant.character.escape.yaml');
+    expectScope(l, 1, '&&', 'keyword.operator.logical.cel');
+    expectScope(l, 1, '\\x00', 'constant.character.escape.cel');
+    expectScope(l, 1, '\\x00', 'string.quoted.single.bytes.cel');
+
+    expectScope(l, 2, 'open', 'string.quoted.double.cel');
+    expectScope(l, 2, "'", 'punctuation.definition.string.end.yaml', 1);
+    expectScope(l, 2, '# still a comment', 'comment.line.number-sign.yaml');
+    expectNotCel(l, 2, '# still a comment');
+    expectNotCel(l, 3, 'after');
   });
 
   test('the injection selector targets YAML only', async () => {

@@ -2,7 +2,7 @@
  * Drives the built language server as a client would: a child process spoken to over stdio with
  * the LSP JSON-RPC framing. Tests run after `npm run build`, which produces dist/server.cjs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   createProtocolConnection,
@@ -11,6 +11,8 @@ import {
   PublishDiagnosticsNotification,
   ShutdownRequest,
   ExitNotification,
+  IPCMessageReader,
+  IPCMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
   type ClientCapabilities,
@@ -23,6 +25,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export interface SessionOptions {
   /** Command line after `node`, relative to the repository root. */
   args?: string[];
+  /** 'ipc' forks the server with a Node IPC channel, as VS Code's TransportKind.ipc does. */
+  transport?: 'stdio' | 'ipc';
   capabilities?: ClientCapabilities;
   initializationOptions?: unknown;
   workspaceFolders?: { uri: string; name: string }[] | null;
@@ -30,10 +34,19 @@ export interface SessionOptions {
   settings?: unknown;
 }
 
+export interface Settings {
+  /** What the next workspace/configuration request is answered with. */
+  current: unknown;
+}
+
 export class LspSession {
   readonly stderr: string[] = [];
+  /** window/logMessage texts: what the user reads in the Output channel. */
+  readonly logs: string[] = [];
   private readonly published: PublishDiagnosticsParams[] = [];
   private readonly waiters: Array<() => void> = [];
+
+  readonly settings: Settings = { current: {} };
 
   private constructor(
     readonly child: ChildProcess,
@@ -43,24 +56,30 @@ export class LspSession {
       this.published.push(params);
       for (const wake of this.waiters.splice(0)) wake();
     });
+    connection.onNotification('window/logMessage', (params: { message: string }) => {
+      this.logs.push(params.message);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
     child.stderr?.on('data', (chunk) => this.stderr.push(String(chunk)));
   }
 
   static async start(options: SessionOptions = {}): Promise<LspSession> {
-    const child = spawn(process.execPath, options.args ?? ['dist/server.cjs', '--stdio'], {
-      cwd: REPO_ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const connection = createProtocolConnection(
-      new StreamMessageReader(child.stdout!),
-      new StreamMessageWriter(child.stdin!),
-    );
+    let child: ChildProcess;
+    let connection: ProtocolConnection;
+    if (options.transport === 'ipc') {
+      const [module, ...args] = options.args ?? ['dist/server.cjs', '--node-ipc'];
+      child = fork(module, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+      connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    } else {
+      child = spawn(process.execPath, options.args ?? ['dist/server.cjs', '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+      connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    }
     const session = new LspSession(child, connection);
+    session.settings.current = options.settings ?? {};
     connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
-      params.items.map(() => options.settings ?? {}),
+      params.items.map(() => session.settings.current),
     );
     connection.onRequest('client/registerCapability', () => null);
-    connection.onNotification('window/logMessage', () => {});
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
@@ -93,14 +112,29 @@ export class LspSession {
       if (left <= 0) {
         throw new Error(`no matching diagnostics for ${uri}; got ${JSON.stringify(this.published.filter((p) => p.uri === uri))}\nstderr: ${this.stderr.join('')}`);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.nextEvent(left);
     }
+  }
+
+  async log(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.logs.find((m) => pattern.test(m));
+      if (hit) return hit;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no log matching ${pattern}; got ${JSON.stringify(this.logs)}`);
+      await this.nextEvent(left);
+    }
+  }
+
+  private nextEvent(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   async close(): Promise<void> {

@@ -239,6 +239,17 @@ describe('embeddedString: block scalars', () => {
     ]);
   });
 
+  test('folded: an empty line before a more-indented line keeps both breaks, mapped to the blank lines', () => {
+    const text = 'x: >\n  a\n\n    b\n  c\n';
+    const e = mapAt(text, ['x']);
+    assert.equal(e.value, 'a\n\n  b\nc\n');
+    const nl = (n: number) => at(text, '\n', n);
+    const offsets = allOffsets(e);
+    assert.equal(offsets[0], at(text, 'a'));
+    for (const i of [1, 2]) assert.ok(offsets[i] >= nl(1) && offsets[i] <= nl(2), `newline ${i} at ${offsets[i]}`);
+    assert.deepEqual(offsets.slice(3), [at(text, 'b') - 2, at(text, 'b') - 1, at(text, 'b'), nl(3), at(text, 'c'), nl(4), nl(4) + 1]);
+  });
+
   test('folded: a line starting with a tab counts as more-indented', () => {
     const text = 'x: >\n  a\n  \tb\n  c\n';
     const e = mapAt(text, ['x']);
@@ -365,10 +376,10 @@ test('corpus property: every string scalar maps exactly, monotonically, characte
               verbatimChars++;
             } else {
               // Only escapes (DQ backslash, SQ '') and folded/kept line breaks may differ; a block
-              // scalar's final newline at the end of a file without one maps to the end of the text.
+              // scalar's final newline at the end of a file without one maps to the scalar's end.
               const produced =
                 src === '\\' || src === '\n' || src === '\r' || (src === "'" && node.type === 'QUOTE_SINGLE') ||
-                (src === undefined && e.value[i] === '\n' && o === text.length);
+                (e.value[i] === '\n' && o === end);
               assert.ok(produced, `${file}@${o}: value[${i}]=${JSON.stringify(e.value[i])} but source has ${JSON.stringify(src)}`);
               producedChars++;
             }
@@ -444,6 +455,8 @@ const WRAPPERS: Array<(body: string) => string> = [
   (b) => `k: |+2\n   ${b}\n`,
   (b) => `- [x, "${b}"]\n`,
   (b) => `- >\n    ${b}\r\n`,
+  (b) => `{k: a${b}, 'q${b}': x}\n`,
+  (b) => `- ? |-1\n   ${b}\n  : v\n`,
 ];
 
 test('fuzz: hand-written raw scalars (malformed too) map exactly whenever yaml yields a string', () => {
@@ -470,7 +483,9 @@ test('fuzz: hand-written raw scalars (malformed too) map exactly whenever yaml y
           assert.ok(o >= prev && o >= 0 && o <= text.length, `offset ${o} at ${i} in ${JSON.stringify(text)}`);
           prev = o;
           if (i < e.value.length && text[o] !== e.value[i]) {
-            assert.ok(['\\', '\n', '\r', "'"].includes(text[o]) || o === text.length, `value[${i}] in ${JSON.stringify(text)}`);
+            // A block scalar's added final newline with no break in the source sits at the scalar's end.
+            const addedNewline = e.value[i] === '\n' && o === node.range![1];
+            assert.ok(['\\', '\n', '\r', "'"].includes(text[o]) || addedNewline, `value[${i}] in ${JSON.stringify(text)}`);
           }
         }
       },

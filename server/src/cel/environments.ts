@@ -3,14 +3,20 @@
  * variables in scope, the libraries of the chosen Kubernetes version and phase, and the
  * result type the consumer enforces with its exact apiserver wording (§7.2).
  */
-import type { CelEnvironmentConfig, CelField, CelType, ExpectedResult, OverloadDecl } from './api.js';
+import type { CelEnvironmentConfig, CelField, CelIssue, CelType, ExpectedResult, OverloadDecl } from './api.js';
+import { CelEnvironment, type AstNode, type CheckedExpression } from './environment.js';
+import { CEL_CODES } from './issues.js';
+import { selectSpan } from './locate.js';
+import { COST_CODE, costExceededMessage, estimateCost, ruleCostWithCardinality } from './cost.js';
 import type { KubernetesVersion } from '../engine/options.js';
 import {
-  ADMISSION_REQUEST, AUTHORIZER, JSON_PATCH, NAMESPACE, RESOURCE_CHECK, T, USER_INFO,
+  ADMISSION_REQUEST, AUTHORIZER, JSON_PATCH, LIBRARY_TYPES, NAMESPACE, RESOURCE_CHECK, T, USER_INFO,
   listOf, mapOf, optionalOf, subjectAccessReviewSpecType, variablesType,
 } from './k8sTypes.js';
 import { formatTypeName } from './types.js';
-import { kubernetesFeatures, kubernetesOverloads, minorOf, type LibraryOptions, type Phase } from './k8sLibraries.js';
+import {
+  K8S_CODES, kubernetesFeatures, kubernetesOverloads, minorOf, unavailableFunction, type LibraryOptions, type Phase,
+} from './k8sLibraries.js';
 
 export interface BuiltEnvironment {
   config: CelEnvironmentConfig;
@@ -19,11 +25,60 @@ export interface BuiltEnvironment {
   phase: Phase;
   /** How the apiserver prefixes compile errors for this field ('compilation failed: ' …). */
   compileErrorPrefix: string;
+  /** CRD rules only: what the static cost check (KCG1006) needs. */
+  cost?: RuleCostInfo;
+  /** CRD rules on the uncorrelatable portion of the schema: oldSelf is not declared. */
+  oldSelfUncorrelatable?: boolean;
 }
 
-function libraries(version: KubernetesVersion, phase: Phase, opts: LibraryOptions = {}): { overloads: OverloadDecl[]; features: CelEnvironmentConfig['features'] } {
-  return { overloads: kubernetesOverloads(version, phase, opts), features: kubernetesFeatures(version, phase, opts) };
+export interface RuleCostInfo {
+  /** Schema of the node carrying the rule (self's schema). */
+  schema: object;
+  isResourceRoot: boolean;
+  /** Product of maxItems/maxProperties of enclosing arrays/maps; undefined = some is unbounded. */
+  cardinality: number | undefined;
+  what: 'rule' | 'messageExpression';
 }
+
+/** Builders return the same BuiltEnvironment for the same inputs, so CelEnvironments are reused. */
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+const builtCache = new Map<string, BuiltEnvironment>();
+const BUILT_CACHE_LIMIT = 500;
+
+function identity(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
+  let id = objectIds.get(v);
+  if (id === undefined) {
+    id = nextObjectId++;
+    objectIds.set(v, id);
+  }
+  return `#${id}`;
+}
+
+function memo(kind: string, parts: unknown[], build: () => BuiltEnvironment): BuiltEnvironment {
+  const key = `${kind}|${parts.map(identity).join('|')}`;
+  let hit = builtCache.get(key);
+  if (!hit) {
+    hit = build();
+    builtCache.set(key, hit);
+    if (builtCache.size > BUILT_CACHE_LIMIT) builtCache.delete(builtCache.keys().next().value!);
+  }
+  return hit;
+}
+
+function libraries(
+  version: KubernetesVersion,
+  phase: Phase,
+  opts: LibraryOptions = {},
+): { overloads: OverloadDecl[]; features: CelEnvironmentConfig['features']; types: Record<string, CelType> } {
+  return { overloads: kubernetesOverloads(version, phase, opts), features: kubernetesFeatures(version, phase, opts), types: LIBRARY_TYPE_NAMES };
+}
+
+/** Library types are usable as type values (`type(ip('1.2.3.4')) == net.IP`). */
+const LIBRARY_TYPE_NAMES: Record<string, CelType> = Object.fromEntries(
+  Object.values(LIBRARY_TYPES).map((t) => [formatTypeName(t), t]),
+);
 
 /** `must evaluate to <T> but got <U>` (admission, authorization). */
 function exactWithButGot(types: CelType[]): ExpectedResult {
@@ -51,6 +106,8 @@ export interface VapEnvironmentOptions {
   /** spec.variables compiled so far, in order (a failed one has type undefined → dyn). */
   variables?: ReadonlyArray<{ name: string; type: CelType | undefined }>;
   field: VapField;
+  /** Keep variables' full types (see variablesType); for the schema-typed pass. */
+  preciseVariables?: boolean;
 }
 
 function admissionVariables(o: {
@@ -58,6 +115,7 @@ function admissionVariables(o: {
   paramsType?: CelType | null;
   authorizer: boolean;
   variables?: ReadonlyArray<{ name: string; type: CelType | undefined }>;
+  preciseVariables?: boolean;
 }): Record<string, CelType> {
   const vars: Record<string, CelType> = {
     object: o.objectType ?? T.dyn,
@@ -71,7 +129,7 @@ function admissionVariables(o: {
     // Declared as one qualified identifier containing a dot (§1.1).
     vars['authorizer.requestResource'] = RESOURCE_CHECK;
   }
-  if (o.variables) vars.variables = variablesType(o.variables);
+  if (o.variables) vars.variables = variablesType(o.variables, o.preciseVariables);
   return vars;
 }
 
@@ -85,12 +143,18 @@ const VAP_EXPECTED: Record<VapField, ExpectedResult> = {
 
 /** ValidatingAdmissionPolicy expressions (§1.1). `authorizer` is not declared for messageExpression. */
 export function vapEnvironment(o: VapEnvironmentOptions): BuiltEnvironment {
+  if (o.variables && o.variables.length > 0) return buildVapEnvironment(o);
+  return memo('vap', [o.version, o.phase, o.objectType, o.paramsType, o.field], () => buildVapEnvironment(o));
+}
+
+function buildVapEnvironment(o: VapEnvironmentOptions): BuiltEnvironment {
   const config: CelEnvironmentConfig = {
     variables: admissionVariables({
       objectType: o.objectType,
       paramsType: o.paramsType,
       authorizer: o.field !== 'messageExpression',
       variables: o.variables ?? [],
+      preciseVariables: o.preciseVariables,
     }),
     ...libraries(o.version, o.phase),
   };
@@ -98,9 +162,14 @@ export function vapEnvironment(o: VapEnvironmentOptions): BuiltEnvironment {
 }
 
 /** Validating/MutatingWebhookConfiguration matchConditions (§1.3): no params, no variables. */
-export function webhookMatchConditionEnvironment(o: { version: KubernetesVersion; phase: Phase }): BuiltEnvironment {
+/** objectType (lead's addition): the webhook's rules let us type `object` where the apiserver uses dyn. */
+export function webhookMatchConditionEnvironment(o: { version: KubernetesVersion; phase: Phase; objectType?: CelType }): BuiltEnvironment {
+  return memo('webhook', [o.version, o.phase, o.objectType], () => buildWebhookEnvironment(o));
+}
+
+function buildWebhookEnvironment(o: { version: KubernetesVersion; phase: Phase; objectType?: CelType }): BuiltEnvironment {
   const config: CelEnvironmentConfig = {
-    variables: admissionVariables({ paramsType: null, authorizer: true }),
+    variables: admissionVariables({ objectType: o.objectType, paramsType: null, authorizer: true }),
     ...libraries(o.version, o.phase),
   };
   return { config, expected: VAP_EXPECTED.matchCondition, version: o.version, phase: o.phase, compileErrorPrefix: 'compilation failed: ' };
@@ -140,7 +209,7 @@ export function mapObjectType(name: string): CelType {
  * The named types of the patch-types env: JSONPatch, Object and every `Object.*` name (a
  * Proxy, because the set is open-ended).
  */
-export const PATCH_TYPES: Record<string, CelType> = new Proxy({ JSONPatch: JSON_PATCH } as Record<string, CelType>, {
+export const PATCH_TYPES: Record<string, CelType> = new Proxy({ JSONPatch: JSON_PATCH, Object: mapObjectType('Object') } as Record<string, CelType>, {
   get(target, key) {
     if (typeof key !== 'string') return undefined;
     if (key === 'Object' || key.startsWith('Object.')) return mapObjectType(key);
@@ -149,6 +218,14 @@ export const PATCH_TYPES: Record<string, CelType> = new Proxy({ JSONPatch: JSON_
   has(target, key) {
     return typeof key === 'string' && (key === 'Object' || key.startsWith('Object.') || key in target);
   },
+});
+
+const PATCH_TYPES_WITH_LIBRARIES: Record<string, CelType> = new Proxy({ ...LIBRARY_TYPE_NAMES } as Record<string, CelType>, {
+  get: (target, key) => (typeof key === 'string' && key in target ? target[key] : PATCH_TYPES[key as string]),
+  has: (target, key) => key in target || key in PATCH_TYPES,
+  ownKeys: (target) => [...Reflect.ownKeys(target), ...Reflect.ownKeys(PATCH_TYPES)],
+  getOwnPropertyDescriptor: (target, key) =>
+    Reflect.getOwnPropertyDescriptor(target, key) ?? Reflect.getOwnPropertyDescriptor(PATCH_TYPES, key),
 });
 
 export interface MapEnvironmentOptions {
@@ -161,13 +238,18 @@ export interface MapEnvironmentOptions {
 
 /** MutatingAdmissionPolicy expressions (§1.2): mutations get the patch types and jsonpatch library. */
 export function mapEnvironment(o: MapEnvironmentOptions): BuiltEnvironment {
+  if (o.variables && o.variables.length > 0) return buildMapEnvironment(o);
+  return memo('map', [o.version, o.phase, o.paramsType, o.field], () => buildMapEnvironment(o));
+}
+
+function buildMapEnvironment(o: MapEnvironmentOptions): BuiltEnvironment {
   const patch = o.field === 'applyConfiguration' || o.field === 'jsonPatch';
   const config: CelEnvironmentConfig = {
     // `object` stays dyn for MAP: there is no schema-based type check (§1.2).
     variables: admissionVariables({ paramsType: o.paramsType, authorizer: true, variables: o.variables ?? [] }),
     ...libraries(o.version, o.phase, { patchTypes: patch }),
   };
-  if (patch) config.types = PATCH_TYPES;
+  if (patch) config.types = PATCH_TYPES_WITH_LIBRARIES;
   const expected =
     o.field === 'applyConfiguration'
       ? exactWithButGot([mapObjectType('Object')])
@@ -187,15 +269,30 @@ export interface CrdRuleEnvironmentOptions {
   /** Type of the schema node carrying the rule (schemaToCelType; dyn when not exposable). */
   selfType: CelType;
   /**
-   * true: oldSelf has self's type (the apiserver always declares it); 'optional': the rule has
-   * optionalOldSelf (optional_type(self)); false: leave oldSelf undeclared.
+   * true: oldSelf has self's type; 'optional': the rule has optionalOldSelf
+   * (optional_type(self)); false: the node is on the uncorrelatable portion of the schema (below a
+   * list whose x-kubernetes-list-type is not `map`, or a map of unknown map type), where the apiserver
+   * rejects any use of oldSelf: it is left undeclared and a use gets the apiserver's message.
    */
   oldSelf: boolean | 'optional';
   field: 'rule' | 'messageExpression';
+  /** The rule's schema node: enables the static cost check (KCG1006). */
+  schema?: object;
+  /** The rule sits at the CRD root or an embedded resource. */
+  isResourceRoot?: boolean;
+  /**
+   * Product of maxItems/maxProperties of enclosing arrays/maps: omitted = 1 (not below any),
+   * null = below an unbounded array or map.
+   */
+  cardinality?: number | null;
 }
 
 /** A CRD rule or messageExpression (§1.4). No request/params/authorizer variables. */
 export function crdRuleEnvironment(o: CrdRuleEnvironmentOptions): BuiltEnvironment {
+  return memo('crd', [o.version, o.phase, o.selfType, o.oldSelf, o.field, o.schema, o.isResourceRoot, o.cardinality], () => buildCrdRuleEnvironment(o));
+}
+
+function buildCrdRuleEnvironment(o: CrdRuleEnvironmentOptions): BuiltEnvironment {
   const variables: Record<string, CelType> = { self: o.selfType };
   if (o.oldSelf === 'optional') variables.oldSelf = optionalOf(o.selfType);
   else if (o.oldSelf) variables.oldSelf = o.selfType;
@@ -204,13 +301,20 @@ export function crdRuleEnvironment(o: CrdRuleEnvironmentOptions): BuiltEnvironme
     o.field === 'rule'
       ? exact([T.bool], 'cel expression must evaluate to a bool')
       : exact([T.string], 'messageExpression must evaluate to a string');
-  return {
+  const built: BuiltEnvironment = {
     config,
     expected,
     version: o.version,
     phase: o.phase,
     compileErrorPrefix: o.field === 'rule' ? 'compilation failed: ' : 'messageExpression compilation failed: ',
   };
+  if (o.oldSelf === false) built.oldSelfUncorrelatable = true;
+  if (o.schema) {
+    // undefined = the rule is not below any array/map (cardinality 1); null = below an unbounded one.
+    const cardinality = o.cardinality === null ? undefined : o.cardinality ?? 1;
+    built.cost = { schema: o.schema, isResourceRoot: o.isResourceRoot ?? false, cardinality, what: o.field };
+  }
+  return built;
 }
 
 // ------------------------------------------------------------------ AuthenticationConfiguration
@@ -221,6 +325,10 @@ const CLAIMS = mapOf(T.string, T.any);
 
 /** AuthenticationConfiguration jwt expressions (§1.5). Always StoredExpressions. */
 export function authenticationEnvironment(o: { version: KubernetesVersion; field: AuthenticationField }): BuiltEnvironment {
+  return memo('authn', [o.version, o.field], () => buildAuthenticationEnvironment(o));
+}
+
+function buildAuthenticationEnvironment(o: { version: KubernetesVersion; field: AuthenticationField }): BuiltEnvironment {
   const variables: Record<string, CelType> = o.field === 'userValidationRule' ? { user: USER_INFO } : { claims: CLAIMS };
   const config: CelEnvironmentConfig = { variables, ...libraries(o.version, 'stored') };
   const expected = o.field === 'claimValidationRule' || o.field === 'userValidationRule' ? exact([T.bool], 'must evaluate to bool') : ANY_RESULT;
@@ -234,6 +342,10 @@ export function authenticationEnvironment(o: { version: KubernetesVersion; field
  * fieldSelector/labelSelector follow AuthorizeWithSelectors (default on since 1.32).
  */
 export function authorizationEnvironment(o: { version: KubernetesVersion; authorizeWithSelectors?: boolean }): BuiltEnvironment {
+  return memo('authz', [o.version, o.authorizeWithSelectors], () => buildAuthorizationEnvironment(o));
+}
+
+function buildAuthorizationEnvironment(o: { version: KubernetesVersion; authorizeWithSelectors?: boolean }): BuiltEnvironment {
   const withSelectors = o.authorizeWithSelectors ?? minorOf(o.version) >= 32;
   const config: CelEnvironmentConfig = {
     variables: { request: withSelectors ? SAR_WITH_SELECTORS : SAR_WITHOUT_SELECTORS },
@@ -244,3 +356,105 @@ export function authorizationEnvironment(o: { version: KubernetesVersion; author
 
 const SAR_WITH_SELECTORS = subjectAccessReviewSpecType(true);
 const SAR_WITHOUT_SELECTORS = subjectAccessReviewSpecType(false);
+
+// ------------------------------------------------------------------ checking
+
+export interface KubernetesCheckResult extends CheckedExpression {
+  /** CRD rules: the static cost estimate [min, max] before the cardinality multiplier. */
+  estimatedCost?: { min: number; max: number };
+  /** CRD rules: estimated max cost × cardinality, what the per-rule and per-CRD limits compare. */
+  ruleCost?: number;
+}
+
+const environments = new WeakMap<CelEnvironmentConfig, CelEnvironment>();
+
+/** The CelEnvironment of a built configuration (one per config identity). */
+export function celEnvironmentFor(env: BuiltEnvironment): CelEnvironment {
+  let ce = environments.get(env.config);
+  if (!ce) {
+    ce = new CelEnvironment(env.config);
+    environments.set(env.config, ce);
+  }
+  return ce;
+}
+
+/**
+ * Type-checks one expression in a Kubernetes environment and adds the Kubernetes-dialect
+ * findings: KCG1007 (function from a later release), KCG1010 (a field the apiserver's own
+ * type check cannot see), KCG1006 (CRD rule over the static cost budget).
+ */
+export function checkKubernetesCel(expression: string, env: BuiltEnvironment): KubernetesCheckResult {
+  const checked = celEnvironmentFor(env).check(expression, env.expected);
+  const issues = checked.issues.map((i) => versionGatedIssue(i, expression, env));
+  const result: KubernetesCheckResult = { ...checked, issues };
+  if (checked.ast) issues.push(...droppedFieldNotes(expression, checked.ast, checked));
+  if (env.cost && checked.ast && !issues.some((i) => i.severity === 'error')) {
+    const variableSchemas: Record<string, { schema: object; isResourceRoot: boolean }> = {
+      self: { schema: env.cost.schema, isResourceRoot: env.cost.isResourceRoot },
+      oldSelf: { schema: env.cost.schema, isResourceRoot: env.cost.isResourceRoot },
+    };
+    const types = new Map<AstNode, CelType>();
+    collectTypes(checked.ast, checked, types);
+    const estimate = estimateCost(checked.ast, { types, variableSchemas });
+    result.estimatedCost = estimate;
+    const total = ruleCostWithCardinality(estimate.max, env.cost.cardinality, env.cost.schema, env.cost.isResourceRoot);
+    result.ruleCost = total;
+    const message = costExceededMessage(env.cost.what, total);
+    if (message) issues.push({ start: 0, end: expression.length, severity: 'error', code: COST_CODE, message });
+  }
+  return result;
+}
+
+/** An `undeclared reference` to a function of a later release becomes KCG1007. */
+function versionGatedIssue(issue: CelIssue, _expression: string, env: BuiltEnvironment): CelIssue {
+  if (issue.code !== CEL_CODES.undeclaredReference) return issue;
+  const name = /^undeclared reference to '([^']+)'/.exec(issue.message)?.[1];
+  if (name === 'oldSelf' && env.oldSelfUncorrelatable) {
+    return { ...issue, message: 'oldSelf cannot be used on the uncorrelatable portion of the schema' };
+  }
+  const message = name ? unavailableFunction(name, env.version, env.phase) : undefined;
+  return message ? { ...issue, code: K8S_CODES.unavailableFunction, message } : issue;
+}
+
+/** KCG1010 info notes on selections of fields the apiserver drops from its types (Quantity). */
+function droppedFieldNotes(src: string, ast: AstNode, checked: CheckedExpression): CelIssue[] {
+  const out: CelIssue[] = [];
+  walk(ast, (node) => {
+    if (node.op !== '.' && node.op !== '.?') return;
+    const [operand, field] = node.args as [AstNode, string];
+    let t = checked.typeOf(operand);
+    if (t?.kind === 'opaque' && t.name === 'optional_type' && t.params[0]) t = t.params[0];
+    if (t?.kind !== 'object') return;
+    const f = t.fields().get(field) ?? t.fields().get(`__${field}__`);
+    if (!f?.apiserverDrops) return;
+    const span = selectSpan(src, node);
+    out.push({
+      start: span.start,
+      end: span.end,
+      severity: 'info',
+      code: K8S_CODES.apiserverDropsField,
+      message: `the apiserver's type check will warn here (undefined field '${field}'): it cannot type resource.Quantity fields, although '${field}' exists at runtime`,
+    });
+  });
+  return out;
+}
+
+function collectTypes(ast: AstNode, checked: CheckedExpression, into: Map<AstNode, CelType>): void {
+  walk(ast, (n) => {
+    const t = checked.typeOf(n);
+    if (t) into.set(n, t);
+  });
+}
+
+/** Visits every AST node (cel-js shapes: args is a node, a node list, or [name, target, args]). */
+function walk(node: AstNode, visit: (n: AstNode) => void, depth = 0): void {
+  if (depth > 500) return;
+  visit(node);
+  const visitAny = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) visitAny(x);
+    else if (v && typeof v === 'object' && 'op' in v && typeof (v as AstNode).op === 'string') walk(v as AstNode, visit, depth + 1);
+    else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) for (const x of Object.values(v)) visitAny(x);
+  };
+  if (node.op === 'value' || node.op === 'id') return;
+  visitAny(node.args);
+}

@@ -222,6 +222,14 @@ export function variableFieldType(t: CelType | undefined): CelType {
 }
 
 /** The `variables` object type (`kubernetes.variables`), one field per variable, in order. */
-export function variablesType(variables: ReadonlyArray<{ name: string; type: CelType | undefined }>): CelType {
-  return lazyObjectType('kubernetes.variables', () => variables.map((v) => [v.name, variableFieldType(v.type)] as [string, CelType]));
+/**
+ * keepTypes (lead's addition): keep each variable's full type instead of the apiserver's
+ * dyn-ification of object types (§2.5). The schema-typed pass uses it so a misspelt field on
+ * `variables.containers` elements is found; only typed passes use it, and what they find beyond
+ * the apiserver is reported as a warning.
+ */
+export function variablesType(variables: ReadonlyArray<{ name: string; type: CelType | undefined }>, keepTypes = false): CelType {
+  return lazyObjectType('kubernetes.variables', () =>
+    variables.map((v) => [v.name, keepTypes && v.type ? v.type : variableFieldType(v.type)] as [string, CelType]),
+  );
 }

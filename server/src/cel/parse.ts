@@ -6,6 +6,7 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { CelIssue } from './api.js';
 import { CEL_CODES, celIssue } from './issues.js';
+import { type Rewritten, rewriteStructLiterals } from './structs.js';
 
 /** The subset of cel-js's AST node we rely on (see node_modules/@marcbachmann/cel-js/lib/parser.js). */
 export interface AstNode {
@@ -38,11 +39,11 @@ function parser(): Environment {
  * cel-js reserves `__proto__` and `prototype` (JavaScript hazards); cel-go does not. We parse them
  * under same-length aliases and map the names back (unalias) so offsets stay exact.
  */
-const JS_ONLY_RESERVED: Record<string, string> = { prototype: '_kcg_prot', __proto__: '_kcg_pro_' };
-const ALIAS_TO_NAME: Record<string, string> = Object.fromEntries(Object.entries(JS_ONLY_RESERVED).map(([k, v]) => [v, k]));
+const JS_ONLY_RESERVED = new Map([['prototype', '_kcg_prot'], ['__proto__', '_kcg_pro_']]);
+const ALIAS_TO_NAME = new Map([...JS_ONLY_RESERVED].map(([k, v]) => [v, k]));
 
 export function unalias(name: string): string {
-  return ALIAS_TO_NAME[name] ?? name;
+  return ALIAS_TO_NAME.get(name) ?? name;
 }
 
 const CEL_RESERVED = new Set(['as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
@@ -83,7 +84,7 @@ function describe(src: string, err: CelJsError, start: number, end: number): { c
       return { code: CEL_CODES.syntax, message: `Syntax error: token recognition error at: '${src.slice(start, start + 1)}'` };
     case 'unterminated_string':
     case 'unterminated_triple_quoted_string':
-      return { code: CEL_CODES.syntax, message: `Syntax error: token recognition error at: '${tokenText(src, start, start + 1)}' (unterminated string literal)` };
+      return { code: CEL_CODES.syntax, message: 'Syntax error: unterminated string literal' };
     case 'reserved_identifier': {
       const name = src.slice(start, end);
       return { code: CEL_CODES.otherTypeError, message: `reserved identifier: ${name}` };
@@ -141,32 +142,53 @@ function exceedsDepth(root: AstNode, limit: number): boolean {
   return false;
 }
 
+/** Moves every node's offsets from the rewritten text back to the original source. */
+function remapOffsets(root: AstNode, rewrite: Rewritten): void {
+  const stack = [root];
+  while (stack.length) {
+    const node = stack.pop()! as { pos: number; start: number; end: number } & AstNode;
+    node.pos = rewrite.toOriginal(node.pos);
+    node.start = rewrite.toOriginal(node.start);
+    node.end = rewrite.toOriginal(node.end);
+    stack.push(...childrenOf(node));
+  }
+}
+
 export function parseCel(src: string): ParseOutcome {
   if (countCodePoints(src, MAX_CODE_POINTS) > MAX_CODE_POINTS) {
     const size = countCodePoints(src, Number.MAX_SAFE_INTEGER);
     return { issue: celIssue(CEL_CODES.syntax, 0, src.length, `expression code point size exceeds limit: size: ${size}, limit ${MAX_CODE_POINTS}`) };
   }
-  let text = src;
+  // Struct literals are parsed as a synthetic member call (structs.ts); offsets are mapped back.
+  const rewrite = rewriteStructLiterals(src);
+  const original = (offset: number): number => (rewrite ? rewrite.toOriginal(offset) : offset);
+  let text = rewrite?.text ?? src;
   for (let attempt = 0; attempt < 64; attempt++) {
     try {
       const ast = parser().parse(text).ast as unknown as AstNode;
       if (exceedsDepth(ast, MAX_RECURSION_DEPTH)) return { issue: recursionIssue(src) };
+      if (rewrite) remapOffsets(ast, rewrite);
       return { ast };
     } catch (e) {
       if (e instanceof RangeError) return { issue: recursionIssue(src) };
+      if ((e as CelJsError | undefined)?.code === 'limit_exceeded') return { issue: recursionIssue(src) };
       const err = (e ?? {}) as CelJsError;
-      const start = Math.max(0, Math.min(err.range?.start ?? 0, src.length));
-      const end = Math.max(start, Math.min(err.range?.end ?? start, src.length));
-      const word = text.slice(start, end);
-      if (err.code === 'reserved_identifier' && Object.hasOwn(JS_ONLY_RESERVED, word)) {
-        text = text.slice(0, start) + JS_ONLY_RESERVED[word] + text.slice(end);
+      const rawStart = Math.max(0, Math.min(err.range?.start ?? 0, text.length));
+      const rawEnd = Math.max(rawStart, Math.min(err.range?.end ?? rawStart, text.length));
+      const alias = err.code === 'reserved_identifier' ? JS_ONLY_RESERVED.get(text.slice(rawStart, rawEnd)) : undefined;
+      if (alias !== undefined) {
+        text = text.slice(0, rawStart) + alias + text.slice(rawEnd);
         continue;
       }
-      if (err.code === 'reserved_identifier' && !CEL_RESERVED.has(word)) {
+      const start = original(rawStart);
+      const end = Math.max(start, original(rawEnd));
+      if (err.code === 'reserved_identifier' && !CEL_RESERVED.has(src.slice(start, end))) {
         return { issue: celIssue(CEL_CODES.syntax, start, end, `Syntax error: ${err.summary ?? 'reserved identifier'}`) };
       }
       const { code, message } = describe(src, err, start, end);
-      return { issue: celIssue(code, start, end, message) };
+      // An error at the end of input (`object.`) is shown on the last character, inside the text.
+      const shown = start >= src.length ? { start: Math.max(0, src.length - 1), end: src.length } : { start, end: Math.max(end, start + 1) };
+      return { issue: celIssue(code, shown.start, shown.end, message) };
     }
   }
   return { issue: celIssue(CEL_CODES.syntax, 0, src.length, 'Syntax error: too many reserved identifiers') };

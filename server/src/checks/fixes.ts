@@ -42,6 +42,11 @@ function contentEnd(text: string, start: number, end: number): number {
   return e;
 }
 
+/** The line break the text already uses, so inserted lines do not mix CRLF and LF. */
+export function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
 /** Column of `pos` on its line. */
 export function columnOf(text: string, pos: number): number {
   return pos - lineStart(text, pos);
@@ -65,9 +70,9 @@ export function pairRange(pair: Pair): { start: number; end: number } | undefine
   return span ? { start: span[0], end: span[1] } : undefined;
 }
 
-/** Indents every line after the first of `text` by `indent` spaces. */
-function indentFollowingLines(text: string, indent: number): string {
-  return text.replace(/\n/g, '\n' + ' '.repeat(indent));
+/** Indents every line after the first of `text` by `indent` spaces, with the document's line breaks. */
+function indentFollowingLines(text: string, indent: number, eol = '\n'): string {
+  return text.replace(/\r?\n/g, eol + ' '.repeat(indent));
 }
 
 /**
@@ -91,9 +96,12 @@ export function insertMapEntry(text: string, map: YAMLMap, key: string, valueTex
   const span = pairSpan(anchor);
   if (!span) return [];
   const col = columnOf(text, span[0]);
-  const value = valueText.includes('\n') ? indentFollowingLines(valueText, col + 2) : valueText;
+  const eol = eolOf(text);
+  const value = indentFollowingLines(valueText, col + 2, eol);
   const at = lineEnd(text, contentEnd(text, span[0], span[1]));
-  return [{ start: at, end: at, newText: `\n${' '.repeat(col)}${key}: ${value}` }];
+  // A value starting with a line break (a nested block) goes below the key, without a trailing blank.
+  const sep = value.startsWith(eol) ? ':' : ': ';
+  return [{ start: at, end: at, newText: `${eol}${' '.repeat(col)}${key}${sep}${value}` }];
 }
 
 /**
@@ -109,9 +117,9 @@ export function insertMapEntryBefore(text: string, map: YAMLMap, key: string, va
   const col = columnOf(text, span[0]);
   if (onlyBlanksBefore(text, span[0])) {
     const ls = lineStart(text, span[0]);
-    return [{ start: ls, end: ls, newText: `${' '.repeat(col)}${key}: ${valueText}\n` }];
+    return [{ start: ls, end: ls, newText: `${' '.repeat(col)}${key}: ${valueText}${eolOf(text)}` }];
   }
-  return [{ start: span[0], end: span[0], newText: `${key}: ${valueText}\n${' '.repeat(col)}` }];
+  return [{ start: span[0], end: span[0], newText: `${key}: ${valueText}${eolOf(text)}${' '.repeat(col)}` }];
 }
 
 /** Replaces a scalar as written (quotes included) with `newText`. */
@@ -196,7 +204,8 @@ export function appendSeqItem(text: string, seq: YAMLSeq, itemText: string): Tex
   if (text[dash - 1] === '-') dash--;
   const col = columnOf(text, dash);
   const at = lineEnd(text, Math.max(last[0], contentEnd(text, last[0], last[1]) - 1));
-  return [{ start: at, end: at, newText: `\n${' '.repeat(col)}- ${indentFollowingLines(itemText, col + 2)}` }];
+  const eol = eolOf(text);
+  return [{ start: at, end: at, newText: `${eol}${' '.repeat(col)}- ${indentFollowingLines(itemText, col + 2, eol)}` }];
 }
 
 /**

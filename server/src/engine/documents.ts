@@ -8,30 +8,50 @@ export interface DocumentChunk {
 }
 
 /**
+ * A `---` or `...` at the start of a line, followed by white space or the end of the text. Lines
+ * start after '\n' or '\r' only: YAML 1.2 line breaks (a JS `^` with the m flag would also break
+ * at U+2028/U+2029, which YAML treats as ordinary content characters).
+ */
+const DOCUMENT_MARKER = /(?<![^\r\n])(?:---|\.\.\.)(?=[ \t\r\n]|$)/g;
+
+/** Comment lines, blank lines and directives (`%YAML`, `%TAG`) belong to the document that follows. */
+function isPreamble(text: string): boolean {
+  // A content line: first non-blank character is not '#', and not a '%' in column 0.
+  return !/(?:^|[\r\n])(?:[ \t]+[^ \t\r\n#]|[^ \t\r\n#%])/.test(text.replace(/^\uFEFF/, ''));
+}
+
+/** Offset just after the line break that ends the line containing `from` (or the text's end). */
+function endOfLine(text: string, from: number): number {
+  const m = /\r\n|\r|\n/g;
+  m.lastIndex = from;
+  const found = m.exec(text);
+  return found ? found.index + found[0].length : text.length;
+}
+
+/**
  * Splits a YAML stream into its documents without parsing it. A line that starts with `---` or
  * `...` followed by white space or the end of the line can only be a document marker in YAML 1.2
  * (it is forbidden inside every scalar), so this is exact, and it lets the engine parse and cache
  * one document at a time: an edit re-parses only the document it touched.
- * The `---` line belongs to the document it opens; a `...` line ends the current one.
+ * The `---` line belongs to the document it opens, and so do the comments and directives before
+ * it; a `...` line ends the current document.
  */
 export function splitDocuments(text: string): DocumentChunk[] {
   const chunks: DocumentChunk[] = [];
-  const marker = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+  const marker = new RegExp(DOCUMENT_MARKER.source, 'g');
   let chunkStart = 0;
   let m: RegExpExecArray | null;
   while ((m = marker.exec(text))) {
     if (m[0] === '---') {
-      if (m.index > chunkStart && /\S/.test(text.slice(chunkStart, m.index))) {
+      if (m.index > chunkStart && !isPreamble(text.slice(chunkStart, m.index))) {
         chunks.push({ start: chunkStart, text: text.slice(chunkStart, m.index) });
         chunkStart = m.index;
-      } else if (m.index > chunkStart) {
-        // Only blank lines or comments before the first marker: keep them with this document.
       }
     } else {
-      const lineEnd = text.indexOf('\n', m.index);
-      const end = lineEnd < 0 ? text.length : lineEnd + 1;
+      const end = endOfLine(text, m.index);
       chunks.push({ start: chunkStart, text: text.slice(chunkStart, end) });
       chunkStart = end;
+      marker.lastIndex = end;
     }
   }
   if (chunkStart < text.length || chunks.length === 0) {

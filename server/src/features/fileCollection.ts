@@ -13,9 +13,15 @@ export interface CollectOptions {
   maxFiles?: number;
   /** Skip bigger files (quietly: the editor must not stall on a generated dump). */
   maxFileBytes?: number;
+  /**
+   * Receive each file instead of collecting it: the editor's scan keeps only the CRDs it finds,
+   * so a large workspace is never held in memory all at once.
+   */
+  onFile?: (file: CollectedFile) => void;
 }
 
 export interface Collection {
+  /** Empty when `onFile` received them. */
   files: CollectedFile[];
   /** Paths that could not be read, with the reason; the CLI turns these into exit code 2. */
   errors: string[];
@@ -31,6 +37,7 @@ export async function collectFiles(paths: readonly string[], options: CollectOpt
   const maxFiles = options.maxFiles ?? Infinity;
   const maxFileBytes = options.maxFileBytes ?? Infinity;
   const out: Collection = { files: [], errors: [], skipped: [], truncated: false };
+  let count = 0;
 
   const read = async (path: string, size: number): Promise<void> => {
     if (size > maxFileBytes) {
@@ -38,14 +45,17 @@ export async function collectFiles(paths: readonly string[], options: CollectOpt
       return;
     }
     try {
-      out.files.push({ path, text: stripBom(await readFile(path, 'utf8')) });
+      const file = { path, text: stripBom(await readFile(path, 'utf8')) };
+      count++;
+      if (options.onFile) options.onFile(file);
+      else out.files.push(file);
     } catch (err) {
       out.errors.push(`${path}: ${errorMessage(err)}`);
     }
   };
 
   for (const path of paths) {
-    if (out.files.length >= maxFiles) {
+    if (count >= maxFiles) {
       out.truncated = true;
       break;
     }
@@ -60,7 +70,7 @@ export async function collectFiles(paths: readonly string[], options: CollectOpt
       await read(path, info.size);
       continue;
     }
-    const walk = await walkYamlFiles(path, { maxFiles: maxFiles - out.files.length });
+    const walk = await walkYamlFiles(path, { maxFiles: maxFiles - count });
     for (const e of walk.errors) out.errors.push(`${e.path}: ${e.message}`);
     for (const f of walk.files) await read(join(path, f.relative), f.size);
     if (walk.truncated) out.truncated = true;

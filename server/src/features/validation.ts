@@ -6,6 +6,13 @@ import type { WorkspaceIndex } from '../checks/types.js';
 import { toDiagnostics } from './diagnostics.js';
 import { isYamlPath } from './yamlFiles.js';
 
+/**
+ * Most diagnostics one file publishes. A generated or binary file can yield tens of thousands of
+ * syntax errors; shipping them all costs megabytes of JSON per keystroke and buries the first
+ * ones, which are what the user acts on. The CLI still reports everything.
+ */
+export const MAX_DIAGNOSTICS_PER_FILE = 1000;
+
 export interface ValidationHost {
   /** The latest version of an open document, or undefined once it is closed. */
   document(uri: string): TextDocument | undefined;
@@ -101,7 +108,11 @@ export class DocumentValidator {
     }
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = toDiagnostics(document, analyzer.analyze(document.getText()));
+      const findings = analyzer.analyze(document.getText());
+      if (findings.length > MAX_DIAGNOSTICS_PER_FILE) {
+        this.host.log(`kube-cel-guard: ${uri} has ${findings.length} findings; showing the first ${MAX_DIAGNOSTICS_PER_FILE}`);
+      }
+      diagnostics = toDiagnostics(document, findings.slice(0, MAX_DIAGNOSTICS_PER_FILE));
     } catch (err) {
       // The engine guards each check, but a failure here must still not kill the server.
       this.host.log(`kube-cel-guard: validating ${uri} failed: ${(err as Error)?.stack ?? err}`);

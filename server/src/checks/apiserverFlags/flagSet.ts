@@ -19,7 +19,7 @@ export interface FlagUse {
   replaceWith(name: string, value: string): TextEdit[];
 }
 
-export type FlagFormat = 'static-pod' | 'kubeadm' | 'k3s';
+export type FlagFormat = 'pod' | 'kubeadm' | 'k3s';
 
 /** The flags one kube-apiserver gets from one place (a static Pod container, a kubeadm config…). */
 export interface FlagSet {
@@ -33,6 +33,8 @@ export interface FlagSet {
    * without any doubt (kind merges patches, so a later patch replacing a key is intended).
    */
   overridesAreIntended?: boolean;
+  /** How a new config file reaches kube-apiserver in this setup (for migrated files' comments). */
+  deployHint: string;
 }
 
 /** Flag names whose repeated occurrences append or merge instead of overriding (pflag slices, maps, arrays). */

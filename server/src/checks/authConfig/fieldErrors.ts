@@ -5,7 +5,8 @@ import { formatFieldPath, type FieldPath } from './yamlLocate.js';
  * The apiserver's field.Error, so that findings carry the exact text kube-apiserver prints
  * (k8s.io/apimachinery/pkg/util/validation/field/errors.go): `<path>: <Type>[: <value>][: <detail>]`.
  */
-export type FieldErrorType = 'Required' | 'Forbidden' | 'Invalid' | 'NotSupported' | 'Duplicate' | 'TooMany';
+export type FieldErrorType = 'Required' | 'Forbidden' | 'Invalid' | 'NotSupported' | 'Duplicate' | 'TooMany' | 'Message';
+// 'Message': an error kube-apiserver prints without a field path (its own post-validation rules).
 
 /** A value as Go prints it: strings quoted, numbers/bools bare, `goSyntax` verbatim (structs, lists). */
 export type GoValue = string | number | boolean | { goSyntax: string };
@@ -38,6 +39,8 @@ function goValue(v: GoValue): string {
 }
 
 export function renderFieldError(e: FieldError): string {
+  const note = e.note ? ` (${e.note})` : '';
+  if (e.type === 'Message') return `${e.detail ?? ''}${note}`;
   const path = formatFieldPath(e.shownAt ?? e.at);
   const detail = e.detail ? `: ${e.detail}` : '';
   let body: string;
@@ -57,11 +60,11 @@ export function renderFieldError(e: FieldError): string {
     case 'Duplicate':
       body = `Duplicate value: ${goValue(e.value ?? '')}`;
       break;
-    case 'TooMany':
+    default:
       body = `Too many: ${goValue(e.value ?? 0)}: must have at most ${e.max} items`;
       break;
   }
-  return `${path}: ${body}${e.note ? ` (${e.note})` : ''}`;
+  return `${path}: ${body}${note}`;
 }
 
 /** Collects errors in the apiserver's order; the check turns them into findings. */
@@ -92,8 +95,14 @@ export class FieldErrors {
   tooMany(at: FieldPath, actual: number, max: number, code?: string): FieldError {
     return this.add({ type: 'TooMany', at, value: actual, max, code });
   }
-  /** Errors of a nested validator, keeping their own codes. */
-  push(e: FieldError): void {
-    this.list.push(e);
+  /** A path-less message at `at` (kube-apiserver's own rules and kube-cel-guard's lints). */
+  message(at: FieldPath, text: string, code?: string): FieldError {
+    return this.add({ type: 'Message', at, detail: text, code });
+  }
+  /** Expressions that failed to compile: reported by the CEL hook, but errors all the same. */
+  celFailures = 0;
+  /** How many errors the apiserver would report. */
+  get count(): number {
+    return this.list.length + this.celFailures;
   }
 }

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Scalar } from 'yaml';
+import { embeddedString } from '../../engine/embeddedString.js';
 
 /** A field path as the Go validation code walks it: map keys and list indexes. */
 export type FieldPath = ReadonlyArray<string | number>;
@@ -48,13 +49,27 @@ function nodeRange(node: Node | undefined): Range | undefined {
   return r && r[1] > r[0] ? { start: r[0], end: r[1] } : undefined;
 }
 
+/**
+ * A string's characters without quotes, block-scalar header (`|-`) or trailing line breaks, so
+ * the underline covers what the user wrote as the value; other scalars by their node range.
+ */
+function valueRange(node: Node | undefined, text: string): Range | undefined {
+  if (isScalar(node) && typeof node.value === 'string' && node.value.length > 0) {
+    const source = embeddedString(node as Scalar, text);
+    const trimmed = node.value.trimEnd().length;
+    if (source && trimmed > 0) return source.sourceRange(0, trimmed);
+  }
+  return nodeRange(node);
+}
+
 /** The node's first line, trimmed: what to underline for a multi-line entry without a key. */
 function firstLine(node: Node, text: string): Range | undefined {
   const r = nodeRange(node);
   if (!r) return undefined;
   const nl = text.indexOf('\n', r.start);
   let end = nl < 0 || nl > r.end ? r.end : nl;
-  while (end > r.start && /\s/.test(text[end - 1])) end--;
+  // "issuer:" opening a nested map reads better without its colon.
+  while (end > r.start && /[\s:]/.test(text[end - 1])) end--;
   return end > r.start ? { start: r.start, end } : r;
 }
 
@@ -67,7 +82,8 @@ function stepRange(step: Step, text: string, prefer: 'key' | 'value'): Range | u
   const key = nodeRange(step.key);
   if (prefer === 'key' && key) return key;
   const value = nodeRange(step.value);
-  if (value && (isScalar(step.value) || isSingleLine(value, text))) return value;
+  if (value && isScalar(step.value)) return valueRange(step.value, text);
+  if (value && isSingleLine(value, text)) return value;
   if (key) return key;
   return step.value ? firstLine(step.value, text) : undefined;
 }

@@ -1,32 +1,25 @@
-import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { getIn, mapPairs, nodeRange } from '../../engine/yamlNav.js';
 
 /*
- * The few AST look-ups the security checks need. Kept tiny and tolerant (odd input gives
- * undefined, never a throw); to be replaced by the engine's yamlNav helpers once they exist.
+ * The look-ups the security checks need, on top of the engine's yamlNav: they hand back the
+ * `yaml` nodes themselves (pairs, maps, sequences) because the quick-fixes edit around them.
+ * Odd input gives undefined, never a throw.
  */
 
 /** The map entry with this plain key, or undefined (also when `node` is not a map). */
 export function pairOf(node: unknown, key: string): Pair | undefined {
-  if (!isMap(node)) return undefined;
-  for (const item of node.items) {
-    if (isPair(item) && scalarText(item.key) === key) return item as Pair;
-  }
-  return undefined;
+  return mapPairs(node).find((e) => e.key === key)?.pair;
 }
 
 /** The value node under `key`. */
 export function valueOf(node: unknown, key: string): unknown {
-  return pairOf(node, key)?.value ?? undefined;
+  return getIn(node, [key]);
 }
 
 /** Follows a path of keys through nested maps. */
 export function valueAt(node: unknown, ...keys: string[]): unknown {
-  let cur: unknown = node;
-  for (const k of keys) {
-    cur = valueOf(cur, k);
-    if (cur === undefined || cur === null) return undefined;
-  }
-  return cur;
+  return getIn(node, keys);
 }
 
 export function asMap(node: unknown): YAMLMap | undefined {
@@ -37,7 +30,10 @@ export function asSeq(node: unknown): YAMLSeq | undefined {
   return isSeq(node) ? (node as YAMLSeq) : undefined;
 }
 
-/** A scalar's value as text (numbers and booleans as YAML wrote them); undefined for non-scalars and null. */
+/**
+ * A scalar's value as text, numbers and booleans as YAML wrote them (a flag value `50` or
+ * `true` is text to kube-apiserver); undefined for non-scalars and null.
+ */
 export function scalarText(node: unknown): string | undefined {
   if (!isScalar(node)) return undefined;
   const v = node.value;
@@ -49,6 +45,5 @@ export function scalarText(node: unknown): string | undefined {
 
 /** Source range [start, end) of a node's value as written. */
 export function nodeSpan(node: unknown): { start: number; end: number } | undefined {
-  const r = (node as Node | undefined)?.range;
-  return Array.isArray(r) ? { start: r[0], end: r[1] } : undefined;
+  return nodeRange(node);
 }

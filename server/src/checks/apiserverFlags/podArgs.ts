@@ -1,12 +1,14 @@
 import { isScalar, type Scalar, type YAMLSeq } from 'yaml';
 import { removeSeqItem, replaceScalar, scalarSourceLike } from '../fixes.js';
-import { asSeq, nodeSpan, scalarText, valueAt, valueOf } from '../volumeMounts/nav.js';
+import { asSeq, nodeSpan, scalarText, valueOf } from '../volumeMounts/nav.js';
+import type { PodSpecAt } from '../volumeMounts/podSpecs.js';
 import { BOOLEAN_FLAGS, type FlagSet, type FlagUse } from './flagSet.js';
 
 /**
- * kube-apiserver flags of a static Pod (kubeadm's /etc/kubernetes/manifests/kube-apiserver.yaml
- * or hand-made): the effective argv is `command` + `args` of the container that runs
- * kube-apiserver, parsed the way spf13/pflag does (research notes §6).
+ * kube-apiserver flags of a Pod — above all the static Pod kubeadm writes to
+ * /etc/kubernetes/manifests/kube-apiserver.yaml — or a pod template (hosted control planes run
+ * kube-apiserver in Deployments): the effective argv is `command` + `args` of the container that
+ * runs kube-apiserver, parsed the way spf13/pflag does (research notes §6).
  */
 
 interface ArgvItem {
@@ -20,8 +22,7 @@ function argvOf(container: unknown): ArgvItem[] {
   const items: ArgvItem[] = [];
   for (const key of ['command', 'args']) {
     const seq = asSeq(valueOf(container, key));
-    if (!seq) continue;
-    seq.items.forEach((node, index) => {
+    seq?.items.forEach((node, index) => {
       const text = scalarText(node);
       if (isScalar(node) && text !== undefined) items.push({ node, seq, index, text });
     });
@@ -35,7 +36,8 @@ const isApiserverImage = (image: string | undefined) => !!image && /(^|\/)kube-a
 /**
  * Where kube-apiserver's own arguments start in argv: after the binary (`kube-apiserver`,
  * `/usr/local/bin/kube-apiserver`, hyperkube's `hyperkube kube-apiserver`), or at 0 when the
- * image's entrypoint is kube-apiserver and only `args` are given. -1: not a kube-apiserver.
+ * image's entrypoint is kube-apiserver and only `args` are given. -1: not a kube-apiserver
+ * (e.g. `sh -c "kube-apiserver …"`, whose flags live in one shell string).
  */
 function flagsStart(argv: ArgvItem[], container: unknown): number {
   const head = argv.slice(0, 2).findIndex((a) => isApiserverBinary(a.text));
@@ -45,18 +47,18 @@ function flagsStart(argv: ArgvItem[], container: unknown): number {
   return -1;
 }
 
-function argvFlag(argv: ArgvItem[], i: number, text: string, items: ArgvItem[]): FlagUse {
-  const item = argv[i];
-  const at = nodeSpan(item.node)!;
+/** A flag written as one item (`--name=value`, bare boolean) or two (`--name`, `value`). */
+function flagUse(name: string, value: string | undefined, items: ArgvItem[], text: string): FlagUse {
+  const [first, ...rest] = items;
   const removeItems = (list: ArgvItem[]) => list.flatMap((a) => removeSeqItem(text, a.seq, a.index));
   return {
-    name: '',
-    value: undefined,
-    at,
+    name,
+    value,
+    at: nodeSpan(first.node)!,
     remove: removeItems(items),
-    replaceWith: (name, value) => [
-      ...replaceScalar(item.node, scalarSourceLike(item.node, `--${name}=${value}`)),
-      ...removeItems(items.slice(1)),
+    replaceWith: (newName, newValue) => [
+      ...replaceScalar(first.node, scalarSourceLike(first.node, `--${newName}=${newValue}`)),
+      ...removeItems(rest),
     ],
   };
 }
@@ -66,35 +68,38 @@ function parseFlags(argv: ArgvItem[], start: number, text: string): FlagUse[] {
   const flags: FlagUse[] = [];
   for (let i = start; i < argv.length; i++) {
     const arg = argv[i].text;
+    if (arg === '--') break; // pflag: everything after is positional
     const m = /^--?([^=\s]+)(?:=([\s\S]*))?$/.exec(arg);
-    if (!m || arg === '--' || arg === '-') continue;
-    const name = m[1];
-    let value = m[2];
-    const items = [argv[i]];
+    if (!m) continue;
+    const [, name, inline] = m;
     const longFlag = arg.startsWith('--');
-    if (value === undefined && longFlag && !BOOLEAN_FLAGS.has(name) && i + 1 < argv.length) {
+    if (inline !== undefined || !longFlag) {
+      flags.push(flagUse(name, inline, [argv[i]], text));
+    } else if (BOOLEAN_FLAGS.has(name)) {
+      flags.push(flagUse(name, 'true', [argv[i]], text));
+    } else if (i + 1 < argv.length) {
       // pflag takes the next argument as the value, whatever it looks like.
-      items.push(argv[i + 1]);
-      value = argv[i + 1].text;
+      flags.push(flagUse(name, argv[i + 1].text, [argv[i], argv[i + 1]], text));
       i++;
+    } else {
+      flags.push(flagUse(name, undefined, [argv[i]], text));
     }
-    flags.push({ ...argvFlag(argv, argv.indexOf(items[0]), text, items), name, value: value ?? (longFlag && BOOLEAN_FLAGS.has(name) ? 'true' : undefined) });
   }
   return flags;
 }
 
-export function staticPodFlagSets(root: unknown, text: string): FlagSet[] {
+const DEPLOY_HINT = 'mount it into the kube-apiserver container (a hostPath volume and a volumeMount in this manifest)';
+
+export function podFlagSets(pod: PodSpecAt, text: string): FlagSet[] {
   const sets: FlagSet[] = [];
   for (const list of ['initContainers', 'containers']) {
-    const containers = asSeq(valueAt(root, 'spec', list));
-    for (const container of containers?.items ?? []) {
+    for (const container of asSeq(valueOf(pod.spec, list))?.items ?? []) {
       const argv = argvOf(container);
       const start = flagsStart(argv, container);
       if (start < 0) continue;
-      const anchorNode = start > 0 ? argv[start - 1].node : valueOf(container, 'image');
-      const anchor = nodeSpan(anchorNode) ?? nodeSpan(container);
+      const anchor = nodeSpan(start > 0 ? argv[start - 1].node : valueOf(container, 'image'));
       if (!anchor) continue;
-      sets.push({ format: 'static-pod', flags: parseFlags(argv, start, text), anchor });
+      sets.push({ format: 'pod', flags: parseFlags(argv, start, text), anchor, deployHint: DEPLOY_HINT });
     }
   }
   return sets;

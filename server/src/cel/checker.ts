@@ -1,0 +1,384 @@
+/**
+ * The CEL type checker over cel-js's AST, following google/cel-go checker/checker.go: every node
+ * gets a type, every independent error is reported (an erroneous node gets type `error`, which
+ * is assignable everywhere, so errors do not cascade), with cel-go's messages at the token
+ * cel-go points at. Literal validators (homogeneous literals, duration/timestamp/regex
+ * literals) run afterwards, only when checking found no error, as cel-go's AST validators do.
+ */
+import type { CelFeatures, CelIssue, CelType, OverloadDecl } from './api.js';
+import { CEL_CODES, celIssue } from './issues.js';
+import { callNameSpan, indexSpan, operatorSpan, selectSpan, ternarySpan, type Span } from './locate.js';
+import { checkMacro, matchMacro } from './macros.js';
+import { type AstNode, unalias } from './parse.js';
+import {
+  BOOL, BYTES, DOUBLE, DYN, ERROR, INT, NULL, STRING, UINT, Substitution, formatType,
+  isAssignableList, isDyn, listOf, mapOf, mostGeneral, optionalOf, optionalValue, param, substitute, typeOf,
+} from './types.js';
+import { formatCallSignature, resolveOverload } from './overloads.js';
+import { STRUCT_CALL } from './structs.js';
+import { checkStructLiteral } from './structCheck.js';
+import { validateLiterals } from './validators.js';
+
+/** What the checker resolves names against (built once per CelEnvironment). */
+export interface CheckerEnv {
+  /** Variables, including dotted qualified identifiers. */
+  variables: ReadonlyMap<string, CelType>;
+  /** Standard identifiers that denote types (`int` → type(int)). */
+  typeIdents: ReadonlyMap<string, CelType>;
+  /** Named types of the configuration (struct construction, type values), e.g. MAP `Object.spec`. */
+  lookupType(name: string): CelType | undefined;
+  /** Overloads by function name (operators use cel-go names: `_==_`, `@in`, ...). */
+  functions: ReadonlyMap<string, readonly OverloadDecl[]>;
+  features: CelFeatures;
+}
+
+export interface CheckOutput {
+  issues: CelIssue[];
+  /** Final type of every node (type parameters resolved, unbound ones as dyn). */
+  types: Map<AstNode, CelType>;
+  /** Overload ids each call/operator node resolved to. */
+  overloads: Map<AstNode, string[]>;
+  type: CelType;
+}
+
+/** Field names that Kubernetes escapes as `__<name>__` and retries since compat 1.31 (§3.3). */
+const RESERVED_FIELD_NAMES = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
+
+const BINARY_FUNCTIONS: Record<string, string> = {
+  '==': '_==_', '!=': '_!=_', '<': '_<_', '<=': '_<=_', '>': '_>_', '>=': '_>=_',
+  '+': '_+_', '-': '_-_', '*': '_*_', '/': '_/_', '%': '_%_', in: '@in', '&&': '_&&_', '||': '_||_',
+};
+
+const MAX_INT = 9223372036854775807n;
+
+export class Checker {
+  readonly types = new Map<AstNode, CelType>();
+  readonly overloads = new Map<AstNode, string[]>();
+  readonly issues: CelIssue[] = [];
+  readonly mapping = new Substitution();
+  private readonly scopes: Array<Map<string, CelType>> = [];
+  private typeVarCount = 0;
+
+  constructor(readonly src: string, readonly env: CheckerEnv) {}
+
+  get features(): CelFeatures {
+    return this.env.features;
+  }
+
+  report(code: string, span: Span, message: string): void {
+    this.issues.push(celIssue(code, span.start, span.end, message));
+  }
+
+  freshTypeVar(): CelType {
+    return param(`_var${this.typeVarCount++}`);
+  }
+
+  /** isAssignable against the expression-wide substitution (commits bindings on success). */
+  assignable(from: CelType, to: CelType): boolean {
+    return isAssignableList(this.mapping, [from], [to]);
+  }
+
+  resolved(t: CelType): CelType {
+    return substitute(this.mapping, t, false);
+  }
+
+  withScope<T>(vars: Record<string, CelType>, body: () => T): T {
+    this.scopes.push(new Map(Object.entries(vars)));
+    try {
+      return body();
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
+  setType(node: AstNode, t: CelType): CelType {
+    this.types.set(node, t);
+    return t;
+  }
+
+  check(node: AstNode): CelType {
+    return this.setType(node, this.checkNode(node));
+  }
+
+  private checkNode(node: AstNode): CelType {
+    switch (node.op) {
+      case 'value': return this.checkLiteral(node, false);
+      case 'id': return this.checkIdent(node);
+      case '.': return this.checkSelect(node);
+      case '.?': return this.checkOptionalSelect(node);
+      case '[]': case '[?]': return this.checkIndex(node);
+      case 'call': return this.checkGlobalCall(node);
+      case 'rcall': return this.checkMemberCall(node);
+      case 'list': return this.checkList(node);
+      case 'map': return this.checkMap(node);
+      case '?:': {
+        const [c, t, f] = node.args as [AstNode, AstNode, AstNode];
+        const types = [this.check(c), this.check(t), this.check(f)];
+        return this.resolveCall(node, '_?_:_', undefined, types, ternarySpan(this.src, node));
+      }
+      case '&&': case '||': return this.checkLogicalChain(node);
+      case '!_': {
+        const arg = node.args as AstNode;
+        return this.resolveCall(node, '!_', undefined, [this.check(arg)], { start: node.start, end: node.start + 1 });
+      }
+      case '-_': {
+        const arg = node.args as AstNode;
+        const argType = arg.op === 'value' ? this.setType(arg, this.checkLiteral(arg, true)) : this.check(arg);
+        return this.resolveCall(node, '-_', undefined, [argType], { start: node.start, end: node.start + 1 });
+      }
+      default: {
+        const fn = BINARY_FUNCTIONS[node.op];
+        if (!fn) {
+          this.report(CEL_CODES.syntax, { start: node.start, end: node.end }, `Syntax error: unsupported expression '${node.op}'`);
+          return ERROR;
+        }
+        const [l, r] = node.args as [AstNode, AstNode];
+        const types = [this.check(l), this.check(r)];
+        return this.resolveCall(node, fn, undefined, types, operatorSpan(this.src, node));
+      }
+    }
+  }
+
+  private checkLiteral(node: AstNode, negated: boolean): CelType {
+    const v = node.args;
+    if (typeof v === 'string') return STRING;
+    if (typeof v === 'number') return DOUBLE;
+    if (typeof v === 'boolean') return BOOL;
+    if (v === null) return NULL;
+    if (typeof v === 'bigint') {
+      // cel-go folds `-<int>` into one literal, so -9223372036854775808 is valid but not its negation.
+      if (v > MAX_INT + (negated ? 1n : 0n)) {
+        this.report(CEL_CODES.invalidLiteral, { start: node.start, end: node.end }, 'invalid int literal');
+        return ERROR;
+      }
+      return INT;
+    }
+    if (v instanceof Uint8Array) return BYTES;
+    return UINT; // cel-js UnsignedInt
+  }
+
+  /** Variables in comprehension scopes, then declared variables, then type identifiers. */
+  lookupIdent(name: string): CelType | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const t = this.scopes[i].get(name);
+      if (t) return t;
+    }
+    const t = this.env.variables.get(name) ?? this.env.typeIdents.get(name);
+    if (t) return t;
+    const named = this.env.lookupType(name);
+    return named ? typeOf(named) : undefined;
+  }
+
+  private checkIdent(node: AstNode): CelType {
+    const name = unalias(node.args as string);
+    const t = this.lookupIdent(name);
+    if (t) return t;
+    this.report(CEL_CODES.undeclaredReference, { start: node.start, end: node.end }, `undeclared reference to '${name}' (in container '')`);
+    return ERROR;
+  }
+
+  /** `a.b.c` as one dotted name when built only from identifiers and plain selections. */
+  qualifiedName(node: AstNode): string | undefined {
+    const parts: string[] = [];
+    let n = node;
+    while (n.op === '.') {
+      const [operand, field] = n.args as [AstNode, string];
+      parts.push(field);
+      n = operand;
+    }
+    if (n.op !== 'id') return undefined;
+    parts.push(unalias(n.args as string));
+    return parts.reverse().join('.');
+  }
+
+  private checkSelect(node: AstNode): CelType {
+    // cel-go first tries the whole chain as a qualified identifier (authorizer.requestResource).
+    const q = this.qualifiedName(node);
+    if (q !== undefined && q.includes('.')) {
+      const t = this.lookupIdent(q);
+      if (t) return t;
+    }
+    return this.checkSelectField(node, false);
+  }
+
+  private checkOptionalSelect(node: AstNode): CelType {
+    if (!this.features.optionalTypes) {
+      this.report(CEL_CODES.syntax, selectSpan(this.src, node), "unsupported syntax '.?'");
+      this.check((node.args as [AstNode, string])[0]);
+      return ERROR;
+    }
+    return this.checkSelectField(node, true);
+  }
+
+  /** cel-go checkSelectField: selection on maps, objects, dyn, and optionals of those. */
+  checkSelectField(node: AstNode, optional: boolean): CelType {
+    const [operand, field] = node.args as [AstNode, string];
+    const operandType = this.resolved(this.check(operand));
+    const inner = optionalValue(operandType);
+    const target = inner ?? operandType;
+    let result: CelType;
+    switch (target.kind) {
+      case 'map':
+        result = target.value;
+        break;
+      case 'object': {
+        const found = this.lookupField(target, field);
+        if (!found) {
+          this.report(CEL_CODES.undefinedField, selectSpan(this.src, node), `undefined field '${field}'`);
+          return ERROR;
+        }
+        result = found;
+        break;
+      }
+      case 'param':
+        this.assignable(DYN, target);
+        result = DYN;
+        break;
+      default:
+        if (!isDyn(target) && target.kind !== 'error') {
+          this.report(CEL_CODES.otherTypeError, selectSpan(this.src, node), `type '${formatType(target)}' does not support field selection`);
+        }
+        result = DYN;
+    }
+    return inner || optional ? optionalOf(result) : result;
+  }
+
+  lookupField(type: CelType & { kind: 'object' }, field: string): CelType | undefined {
+    const fields = type.fields();
+    const direct = fields.get(field);
+    if (direct) return direct.type;
+    if (this.features.reservedFieldFallback && RESERVED_FIELD_NAMES.has(field)) return fields.get(`__${field}__`)?.type;
+    return undefined;
+  }
+
+  private checkIndex(node: AstNode): CelType {
+    const [operand, index] = node.args as [AstNode, AstNode];
+    const span = indexSpan(this.src, node);
+    const optional = node.op === '[?]';
+    if (optional && !this.features.optionalTypes) {
+      this.report(CEL_CODES.syntax, span, "unsupported syntax '[?'");
+      this.check(operand);
+      this.check(index);
+      return ERROR;
+    }
+    const types = [this.check(operand), this.check(index)];
+    return this.resolveCall(node, optional ? '_[?_]' : '_[_]', undefined, types, span);
+  }
+
+  private checkGlobalCall(node: AstNode): CelType {
+    const macro = matchMacro(this, node);
+    if (macro) return checkMacro(this, node, macro);
+    const [name, args] = node.args as [string, AstNode[]];
+    const argTypes = args.map((a) => this.check(a));
+    return this.resolveNamed(node, name, undefined, argTypes);
+  }
+
+  private checkMemberCall(node: AstNode): CelType {
+    const macro = matchMacro(this, node);
+    if (macro) return checkMacro(this, node, macro);
+    const [name, target, args] = node.args as [string, AstNode, AstNode[]];
+    if (name === STRUCT_CALL) return checkStructLiteral(this, node);
+    // `optional.of(x)`, `sets.contains(a, b)`: a namespaced global function wins over a receiver.
+    const prefix = this.qualifiedName(target);
+    if (prefix !== undefined && this.env.functions.has(`${prefix}.${name}`)) {
+      const argTypes = args.map((a) => this.check(a));
+      return this.resolveNamed(node, `${prefix}.${name}`, undefined, argTypes);
+    }
+    const argTypes = args.map((a) => this.check(a));
+    const targetType = this.check(target);
+    return this.resolveNamed(node, name, targetType, argTypes);
+  }
+
+  private resolveNamed(node: AstNode, name: string, target: CelType | undefined, argTypes: CelType[]): CelType {
+    const span = callNameSpan(this.src, node);
+    if (!this.env.functions.has(name)) {
+      this.report(CEL_CODES.undeclaredReference, span, `undeclared reference to '${name}' (in container '')`);
+      return ERROR;
+    }
+    return this.resolveCall(node, name, target, argTypes, span);
+  }
+
+  /**
+   * cel-go resolveOverload: every overload of the right call style whose (freshly instantiated)
+   * parameters accept the arguments matches; the first match's result is kept, a second match
+   * with a different result widens it to dyn.
+   */
+  resolveCall(node: AstNode, name: string, target: CelType | undefined, args: CelType[], span: Span): CelType {
+    const resolution = resolveOverload(this.env.functions.get(name) ?? [], target, args, this.mapping, () => `_var${this.typeVarCount++}`);
+    if (!resolution) {
+      this.noMatchingOverload(name, target === undefined ? args : [target, ...args], target !== undefined, span);
+      return ERROR;
+    }
+    this.overloads.set(node, resolution.ids);
+    return resolution.result;
+  }
+
+  /** Report cel-go's no-matching-overload error for a call the checker synthesises (macros). */
+  noMatchingOverload(name: string, args: CelType[], isMember: boolean, span: Span): void {
+    const sig = formatCallSignature(args.map((t) => formatType(substitute(this.mapping, t, true))), isMember);
+    this.report(CEL_CODES.noMatchingOverload, span, `found no matching overload for '${name}' applied to '${sig}'`);
+  }
+
+  /**
+   * `a && b && c` is a left-deep chain in cel-js; walk it iteratively so that very long chains
+   * (cel-go balances them) cannot exhaust the stack.
+   */
+  private checkLogicalChain(top: AstNode): CelType {
+    const spine: AstNode[] = [];
+    let n = top;
+    while (n.op === top.op) {
+      spine.push(n);
+      n = (n.args as [AstNode, AstNode])[0];
+    }
+    let acc = this.check(n);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const node = spine[i];
+      const right = this.check((node.args as [AstNode, AstNode])[1]);
+      acc = this.resolveCall(node, BINARY_FUNCTIONS[node.op], undefined, [acc, right], operatorSpan(this.src, node));
+      if (i > 0) this.setType(node, acc);
+    }
+    return acc;
+  }
+
+  /** cel-go joinTypes without homogeneous checking (the validator does that afterwards). */
+  joinTypes(previous: CelType | undefined, current: CelType): CelType {
+    if (previous === undefined) return current;
+    if (this.assignable(previous, current)) return mostGeneral(previous, current);
+    return DYN;
+  }
+
+  private checkList(node: AstNode): CelType {
+    let elem: CelType | undefined;
+    for (const e of node.args as AstNode[]) elem = this.joinTypes(elem, this.check(e));
+    return listOf(elem ?? this.freshTypeVar());
+  }
+
+  private checkMap(node: AstNode): CelType {
+    let key: CelType | undefined;
+    let value: CelType | undefined;
+    for (const [k, v] of node.args as Array<[AstNode, AstNode]>) {
+      key = this.joinTypes(key, this.check(k));
+      value = this.joinTypes(value, this.check(v));
+    }
+    return mapOf(key ?? this.freshTypeVar(), value ?? this.freshTypeVar());
+  }
+}
+
+/** Type-check `ast`; literal validators run only when checking found no error (as in cel-go). */
+export function checkAst(src: string, ast: AstNode, env: CheckerEnv): CheckOutput {
+  const checker = new Checker(src, env);
+  let rootType: CelType;
+  try {
+    rootType = checker.check(ast);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return { issues: [celIssue(CEL_CODES.syntax, 0, Math.min(1, src.length), 'expression recursion limit exceeded: 250')], types: new Map(), overloads: new Map(), type: ERROR };
+  }
+  const types = new Map<AstNode, CelType>();
+  for (const [n, t] of checker.types) types.set(n, substitute(checker.mapping, t, true));
+  const type = substitute(checker.mapping, rootType, true);
+  const issues = checker.issues;
+  if (issues.length === 0) issues.push(...validateLiterals(src, ast, types, env.features));
+  issues.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { issues, types, overloads: checker.overloads, type };
+}

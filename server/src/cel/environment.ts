@@ -1,0 +1,131 @@
+/**
+ * CelEnvironment: the entry point of the checker core. Built once per configuration (variables,
+ * extra overloads, features); check() parses, type-checks, validates literals and applies the
+ * consumer's result-type rule. Results are cached per expression text, since an edit usually
+ * touches one expression of a document and the rest are re-checked unchanged.
+ */
+import type { CelCheckResult, CelEnvironmentConfig, CelFeatures, CelType, ExpectedResult, OverloadDecl } from './api.js';
+import { type CheckOutput, type CheckerEnv, checkAst } from './checker.js';
+import { CEL_CODES, celIssue } from './issues.js';
+import { type AstNode, parseCel } from './parse.js';
+import { standardOverloads, standardTypeIdentifiers } from './stdlib.js';
+import { formatTypeName, isExactType } from './types.js';
+
+export type { AstNode } from './parse.js';
+
+export interface CheckedExpression extends CelCheckResult {
+  /** The parsed expression (absent on a syntax error). */
+  ast?: AstNode;
+  /** Type of any node of `ast` (type parameters resolved; unbound ones are dyn). */
+  typeOf(node: AstNode): CelType | undefined;
+  /** Overload ids a call or operator node resolved to (for hover and cost estimation). */
+  overloadsOf(node: AstNode): readonly string[] | undefined;
+}
+
+interface CachedCheck {
+  ast?: AstNode;
+  output?: CheckOutput;
+  syntaxIssue?: CelCheckResult['issues'][number];
+}
+
+const CACHE_LIMIT = 2000;
+const EMPTY_TYPES = new Map<AstNode, CelType>();
+
+export class CelEnvironment {
+  private readonly env: CheckerEnv;
+  private readonly cache = new Map<string, CachedCheck>();
+
+  constructor(readonly config: CelEnvironmentConfig) {
+    const typeIdents = new Map<string, CelType>(Object.entries(standardTypeIdentifiers(config.features)));
+    // config.types may be open-ended (a Proxy answering every `Object.*` name), so look up lazily.
+    const named = config.types;
+    const lookupType = (name: string): CelType | undefined => {
+      const t: unknown = named?.[name];
+      // Guards against inherited members such as `toString` on a plain object.
+      return typeof t === 'object' && t !== null && 'kind' in t ? (t as CelType) : undefined;
+    };
+    const functions = new Map<string, OverloadDecl[]>();
+    const seen = new Set<string>();
+    for (const o of [...standardOverloads(config.features), ...config.overloads]) {
+      const key = `${o.name}\u0000${o.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const list = functions.get(o.name);
+      if (list) list.push(o);
+      else functions.set(o.name, [o]);
+    }
+    this.env = { variables: new Map(Object.entries(config.variables)), typeIdents, lookupType, functions, features: config.features };
+  }
+
+  get features(): CelFeatures {
+    return this.env.features;
+  }
+
+  /** Every function and operator overload in scope, by function name. */
+  get functions(): ReadonlyMap<string, readonly OverloadDecl[]> {
+    return this.env.functions;
+  }
+
+  /** Variables in scope (dotted keys are qualified identifiers). */
+  get variables(): ReadonlyMap<string, CelType> {
+    return this.env.variables;
+  }
+
+  check(expression: string, expected?: ExpectedResult): CheckedExpression {
+    const cached = this.checkCached(expression);
+    const output = cached.output;
+    const issues = cached.syntaxIssue ? [cached.syntaxIssue] : [...(output?.issues ?? [])];
+    const types = output?.types ?? EMPTY_TYPES;
+    const overloads = output?.overloads;
+    const type = output && issues.length === 0 ? output.type : undefined;
+    if (type && expected) {
+      const mismatch = resultTypeMismatch(type, expected);
+      if (mismatch) {
+        const { start, end } = trimmedRange(expression);
+        issues.push(celIssue(CEL_CODES.wrongResultType, start, end, mismatch));
+      }
+    }
+    return {
+      issues,
+      type,
+      ast: cached.ast,
+      typeOf: (node) => types.get(node),
+      overloadsOf: (node) => overloads?.get(node),
+    };
+  }
+
+  private checkCached(expression: string): CachedCheck {
+    const hit = this.cache.get(expression);
+    if (hit) {
+      // Refresh recency (Map keeps insertion order; the oldest entry is evicted first).
+      this.cache.delete(expression);
+      this.cache.set(expression, hit);
+      return hit;
+    }
+    const parsed = parseCel(expression);
+    const entry: CachedCheck = parsed.ast
+      ? { ast: parsed.ast, output: checkAst(expression, parsed.ast, this.env) }
+      : { syntaxIssue: parsed.issue };
+    this.cache.set(expression, entry);
+    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+    return entry;
+  }
+}
+
+/**
+ * Kubernetes' output-type rule (apiserver pkg/admission/plugin/cel/compile.go): the type must be
+ * exactly one of the allowed types, unless `any` is allowed; `dyn` does not satisfy `bool`.
+ */
+export function resultTypeMismatch(got: CelType, expected: ExpectedResult): string | undefined {
+  if (expected.kind === 'any') return undefined;
+  if (expected.types.some((t) => t.kind === 'any' || isExactType(t, got))) return undefined;
+  if (expected.message) return expected.message(got);
+  if (expected.types.length === 1) return `must evaluate to ${formatTypeName(expected.types[0])} but got ${formatTypeName(got)}`;
+  return `must evaluate to one of [${expected.types.map(formatTypeName).join(' ')}] but got ${formatTypeName(got)}`;
+}
+
+function trimmedRange(s: string): { start: number; end: number } {
+  const start = s.length - s.trimStart().length;
+  const end = s.trimEnd().length;
+  return end > start ? { start, end } : { start: 0, end: s.length };
+}
