@@ -48,7 +48,7 @@ function expressionShape(k, i) {
     case 1:
       return `object.metadata.name.startsWith('team-${i}-')`;
     case 2:
-      return `object.spec.template.spec.containers.all(c, has(c.resources) && has(c.resources.limits) && c.name != 'sidecar-${i}')`;
+      return `object.spec.template.spec.containers.all(c, has(c.livenessProbe) && has(c.readinessProbe) && c.name != 'sidecar-${i}')`;
     case 3:
       return `object.spec.template.spec.?serviceAccountName.orValue('default') != 'robot-${i}'`;
     case 4:

@@ -144,8 +144,9 @@ function originalPosition(file, line, column) {
   const entry = map.findEntry(line, column);
   if (!entry?.originalSource) return undefined;
   let source = entry.originalSource;
+  // Relative sources are relative to the repository's dist/ (also for a snapshot copy of the bundle).
   if (source.startsWith('file://')) source = fileURLToPath(source);
-  else source = path.resolve(path.dirname(file), source);
+  else source = path.resolve(repoRoot, 'dist', source);
   return { source, line: entry.originalLine };
 }
 
@@ -162,6 +163,7 @@ function areaOf(file) {
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
   if (nm) return nm[1];
   if (file.startsWith('node:')) return 'node internals';
+  if (/(^|\/)dist\/server\.cjs$/.test(file)) return 'dist/server.cjs (unmapped)';
   const m = /^(?:out\/)?(server\/src\/.*)$/.exec(file);
   if (m) return path.dirname(m[1]);
   return file;
@@ -188,7 +190,7 @@ export function summarizeProfile(profilePath, top = 20, windows) {
     const { callFrame } = byId.get(id);
     let file = displayPath(callFrame.url);
     let line = callFrame.lineNumber + 1;
-    if (callFrame.url && /\.c?js$/.test(file) && fs.existsSync(`${path.resolve(repoRoot, file)}.map`) && file.startsWith('dist/')) {
+    if (callFrame.url && /(^|\/)dist\/server\.cjs$/.test(file) && fs.existsSync(`${path.resolve(repoRoot, file)}.map`)) {
       const orig = originalPosition(path.resolve(repoRoot, file), callFrame.lineNumber, callFrame.columnNumber);
       if (orig) {
         file = displayPath(orig.source);
@@ -230,9 +232,15 @@ function profileMarkdown(title, summary) {
 
 function runChild(args, { cpuProfDir } = {}) {
   const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const p = spawnSync(process.execPath, [...nodeArgs, fileURLToPath(import.meta.url), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 240000, maxBuffer: 1 << 26 });
-  if (p.status !== 0) throw new Error(`child ${args.join(' ')} failed (${p.status ?? p.signal}): ${p.stderr.slice(-3000)}`);
-  return JSON.parse(p.stdout.trim().split('\n').at(-1));
+  for (let attempt = 1; ; attempt++) {
+    const p = spawnSync(process.execPath, [...nodeArgs, fileURLToPath(import.meta.url), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 240000, maxBuffer: 1 << 26 });
+    if (p.status === 0) return JSON.parse(p.stdout.trim().split('\n').at(-1));
+    // out/ half rewritten by a build that is running right now: wait for it and try again.
+    const midBuild = /SyntaxError: The requested module|ERR_MODULE_NOT_FOUND|Cannot find module/.test(p.stderr);
+    if (!midBuild || attempt >= 4) throw new Error(`child ${args.join(' ')} failed (${p.status ?? p.signal}): ${p.stderr.slice(-3000)}`);
+    console.log(`out/ looks mid-build (${p.stderr.match(/SyntaxError[^\n]*|ERR_MODULE_NOT_FOUND[^\n]*|Cannot find module[^\n]*/)?.[0]}); retrying in 30 s`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30000);
+  }
 }
 
 function newestProfile(dir) {
@@ -246,7 +254,7 @@ async function profileServer(file, meta, dir) {
   const server = await LspServer.start({
     name: 'kube-cel-guard (profiled)',
     command: process.execPath,
-    args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, path.join(repoRoot, 'dist', 'server.cjs'), '--stdio'],
+    args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, path.resolve(opts.server ?? path.join(repoRoot, 'dist', 'server.cjs')), '--stdio'],
     cwd: repoRoot,
     configuration: (section) => (section === 'kubeCelGuard' ? { kubernetesVersion: '1.35' } : null),
   });
@@ -302,11 +310,17 @@ async function parent() {
   fs.mkdirSync(serverDir);
 
   console.log(`profiling on ${file} (${meta.policies} policies, ${meta.lines} lines, ${meta.expressions} expressions)`);
-  const phases = runChild(['--child=phases', `--file=${file}`]);
-  const engine = runChild(['--child=engine', `--file=${file}`, `--meta=${metaFile}`]);
-  runChild(['--child=engine', `--file=${file}`, `--meta=${metaFile}`], { cpuProfDir: engineDir });
-  const engineProfile = summarizeProfile(newestProfile(engineDir));
-  const server = await profileServer(file, meta, serverDir);
+  let phases, engine, engineProfile, server;
+  try {
+    phases = runChild(['--child=phases', `--file=${file}`]);
+    engine = runChild(['--child=engine', `--file=${file}`, `--meta=${metaFile}`]);
+    runChild(['--child=engine', `--file=${file}`, `--meta=${metaFile}`], { cpuProfDir: engineDir });
+    engineProfile = summarizeProfile(newestProfile(engineDir));
+    server = await profileServer(file, meta, serverDir);
+  } catch (err) {
+    if (!opts.keep) fs.rmSync(profRoot, { recursive: true, force: true });
+    throw err;
+  }
   const serverProfile = summarizeProfile(server.profile);
   const openProfile = summarizeProfile(server.profile, 20, [server.openWindow]);
   const editProfile = summarizeProfile(server.profile, 12, server.editWindows);

@@ -84,10 +84,28 @@ const fmtRatio = (r) => (r >= 100 ? `${r.toFixed(0)}×` : r >= 10 ? `${r.toFixed
 
 // ---------------------------------------------------------------- inputs and server definitions
 
+/**
+ * The server runs from a snapshot of the build (dist/server.cjs, its map, package.json and
+ * schemas/) taken now, so that a rebuild during the run cannot mix two versions into one result.
+ */
+function snapshotServer(dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+  for (const f of ['dist/server.cjs', 'dist/server.cjs.map', 'package.json']) {
+    if (fs.existsSync(path.join(repoRoot, f))) fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
+  }
+  fs.cpSync(path.join(repoRoot, 'schemas'), path.join(dir, 'schemas'), { recursive: true });
+  const check = spawnSync(process.execPath, ['--check', path.join(dir, 'dist', 'server.cjs')], { encoding: 'utf8' });
+  if (check.status !== 0) throw new Error(`dist/server.cjs does not parse (a build in progress?): ${check.stderr.slice(0, 500)}`);
+  return path.join(dir, 'dist', 'server.cjs');
+}
+
 const dataDir = defaultOutDir();
 const files = writeFiles(dataDir, SIZES);
 const schemaFile = await writeVapJsonSchema(dataDir, '1.35');
 const schemaUri = pathToFileURL(schemaFile).href;
+const kcgServer = snapshotServer(path.join(dataDir, 'kcg-snapshot'));
+const kcgBuiltAt = fs.statSync(KCG_SERVER).mtime.toISOString();
 
 const yamlSettings = {
   schemas: { [schemaUri]: '*.yaml' },
@@ -111,7 +129,7 @@ const SERVERS = {
       LspServer.start({
         name: 'kube-cel-guard',
         command: process.execPath,
-        args: [KCG_SERVER, '--stdio'],
+        args: [kcgServer, '--stdio'],
         cwd: repoRoot,
         configuration: (section) => (section === 'kubeCelGuard' ? { kubernetesVersion: '1.35' } : null),
       }),
@@ -356,7 +374,7 @@ lines.push(
   '',
   `- date: ${machine.date}`,
   `- machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, ${machine.kernel}; load average (1/5/15 min) ${machine.loadBefore} before, ${machine.loadAfter} after (other work on the machine makes the numbers noisy; runs of the two servers are interleaved so it hits both alike); ${priorityNote}`,
-  `- node ${machine.node}; kube-cel-guard ${SERVERS['kube-cel-guard'].version} (commit ${machine.commit}${machine.dirty ? ', uncommitted changes' : ''}, dist/server.cjs); yaml-language-server ${SERVERS['yaml-language-server'].version}`,
+  `- node ${machine.node}; kube-cel-guard ${SERVERS['kube-cel-guard'].version} (commit ${machine.commit}${machine.dirty ? ', uncommitted changes' : ''}, dist/server.cjs built ${kcgBuiltAt}, run from a snapshot copy); yaml-language-server ${SERVERS['yaml-language-server'].version}`,
   `- inputs: bench/generate.mjs — ${results.map((r) => `${r.n} policies = ${r.meta.lines.toLocaleString('en')} lines, ${r.meta.expressions.toLocaleString('en')} distinct CEL expressions`).join('; ')}`,
   `- cold runs per size: ${SIZES.map((n) => `${n}: ${coldRuns(n)}`).join(', ')} fresh server processes per server (interleaved); ${EDITS} edits in the last one, whose peak RSS is reported`,
   `- yaml-language-server: schema ${path.basename(schemaFile)} (generated from the bundled 1.35 OpenAPI, strict, ValidatingAdmissionPolicy only) associated with \`*.yaml\` through \`yaml.schemas\`; schema sanity check ${sanity.ok ? 'ok' : 'FAILED'} (${sanity.messages[0] ?? 'no diagnostic'})`,
@@ -413,7 +431,7 @@ console.log(checkLines.join('\n'));
 
 if (!opts['no-profile']) {
   console.log('\nprofiling the engine in-process (bench/profile.mjs) ...');
-  const p = spawnSync(process.execPath, [path.join(benchDir, "profile.mjs"), `--results=${RESULTS}`, `--priority=${PRIORITY}`], { cwd: repoRoot, stdio: 'inherit', timeout: 300000 });
+  const p = spawnSync(process.execPath, [path.join(benchDir, "profile.mjs"), `--results=${RESULTS}`, `--priority=${PRIORITY}`, `--server=${kcgServer}`], { cwd: repoRoot, stdio: 'inherit', timeout: 300000 });
   if (p.status !== 0) console.error(`bench/profile.mjs failed (${p.status ?? p.signal})`);
 }
 console.log(`\nwrote ${path.relative(process.cwd(), RESULTS)}`);

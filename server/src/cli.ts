@@ -59,6 +59,7 @@ class UsageError extends Error {}
 
 /** Resolves to the exit code, or to undefined when the command keeps running (the server). */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number | undefined> {
+  if (io === processIo) quietOnClosedPipe();
   try {
     const [command, ...rest] = argv;
     switch (command) {
@@ -140,4 +141,12 @@ function lsp(args: string[], io: CliIo): number | undefined {
   }
   startServer();
   return undefined;
+}
+
+/** `kube-cel-guard check . | head` closes our stdout early; that is not a crash worth a stack trace. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
 }

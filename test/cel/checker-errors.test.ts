@@ -5,6 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CelEnvironment } from '../../server/src/cel/environment.js';
+import { nodePathAt } from '../../server/src/cel/locate.js';
 import { ALL_FEATURES, EXPECT_BOOL, INT, STRING, issuesOf, messagesOf, testEnv } from './checker-fixtures.js';
 
 describe('error messages and locations', () => {
@@ -83,6 +84,12 @@ describe('error messages and locations', () => {
     ]);
   });
 
+  it('an argument carrying an earlier error does not produce a second, cascading error', () => {
+    assert.deepEqual(messagesOf('optional.of(c.nope).size() == 1 && [c.nope].x == 1 && [c.nope].all(x, x)'), [
+      "undefined field 'nope'", "undefined field 'nope'", "undefined field 'nope'",
+    ]);
+  });
+
   it('optional receivers: .? selection and indexing give optionals; oldSelf == "x" is an error', () => {
     assert.deepEqual(messagesOf("c.?name.orValue('') == 'x'"), []);
     assert.deepEqual(messagesOf("c.?labels['a'] == optional.of('b')"), []);
@@ -112,6 +119,33 @@ describe('error messages and locations', () => {
   it('int literal out of range; the most negative int is fine', () => {
     assert.deepEqual(issuesOf('9223372036854775808'), [{ code: 'KCG1008', at: '9223372036854775808', start: 0, end: 19, message: 'invalid int literal' }]);
     assert.deepEqual(messagesOf('-9223372036854775808 < 0'), []);
+    assert.deepEqual(issuesOf('18446744073709551616u').map((i) => [i.code, i.message]), [['KCG1008', 'invalid uint literal']]);
+    assert.deepEqual(messagesOf('18446744073709551615u > 0u'), []);
+  });
+});
+
+describe('k8s-cel.md §8 behaviours', () => {
+  it('§8.2 equality with dyn on one side type-checks (runtime decides)', () => {
+    assert.deepEqual(messagesOf('dyn(1) == 1.0 && [dyn(1)] == [1.0] && 1.0 in [dyn(1)]'), []);
+  });
+  it('§8.10 in needs (A, list(A)) or (A, map(A, B))', () => {
+    assert.deepEqual(messagesOf("'a' in c.labels && 1 in l && a in l"), []);
+    assert.deepEqual(messagesOf('1 in m'), ["found no matching overload for '@in' applied to '(int, map(string, int))'"]);
+  });
+  it('§8.16 timestamp arithmetic and accessors with an optional time zone', () => {
+    assert.deepEqual(messagesOf("c.created.getHours() == c.created.getHours('Europe/Berlin') && (c.created - c.created).getMinutes() == 0"), []);
+    assert.deepEqual(messagesOf("c.created + c.created"), ["found no matching overload for '_+_' applied to '(timestamp, timestamp)'"]);
+    assert.deepEqual(messagesOf("duration('1h').getFullYear()"), ["found no matching overload for 'getFullYear' applied to 'duration.()'"]);
+  });
+  it('conversions follow the standard overloads', () => {
+    assert.deepEqual(messagesOf("int('1') + int(1u) + int(1.5) + int(c.created) == 1 && bool('true') && bytes(s) == b'' && double(1u) > 0.0"), []);
+    assert.deepEqual(messagesOf('string(type(a))'), ["found no matching overload for 'string' applied to '(type(dyn))'"]);
+    assert.deepEqual(messagesOf('uint(c.created)'), ["found no matching overload for 'uint' applied to '(timestamp)'"]);
+  });
+  it('several matching overloads with different results give dyn', () => {
+    assert.deepEqual(testEnv().check('a + a').type, { kind: 'dyn' });
+    assert.deepEqual(testEnv().check('a + 1').type, INT);
+    assert.deepEqual(testEnv().check('a.size()').type, INT);
   });
 });
 
@@ -154,6 +188,7 @@ describe('name resolution', () => {
     const env = new CelEnvironment({ variables: { prototype: INT }, overloads: [], features: ALL_FEATURES });
     assert.deepEqual(messagesOf('prototype + 1 == 2', env), []);
     assert.deepEqual(messagesOf('__proto__ == 1', env), ["undeclared reference to '__proto__' (in container '')"]);
+    assert.deepEqual(issuesOf('prototype(1)', env).map((i) => [i.at, i.message]), [['prototype', "undeclared reference to 'prototype' (in container '')"]]);
   });
 });
 
@@ -178,6 +213,16 @@ describe('result type rule', () => {
     assert.deepEqual(messagesOf('c.nope', testEnv(), EXPECT_BOOL), ["undefined field 'nope'"]);
     assert.deepEqual(testEnv().check('s', EXPECT_BOOL).type, STRING);
     assert.equal(testEnv().check('c.nope').type, undefined);
+  });
+
+  it('nodePathAt finds the node under the cursor for hover', () => {
+    const expression = "c.labels['a'] + s";
+    const r = testEnv().check(expression);
+    assert.ok(r.ast);
+    const path = nodePathAt(r.ast, expression.indexOf('labels') + 2);
+    assert.deepEqual(path.map((n) => n.op), ['+', '[]', '.']);
+    assert.deepEqual(r.typeOf(path[path.length - 1]), { kind: 'map', key: STRING, value: STRING });
+    assert.deepEqual(nodePathAt(r.ast, expression.length).map((n) => n.op), ['+', 'id']);
   });
 
   it('typeOf gives the type of every node', () => {

@@ -54,6 +54,8 @@ const EXTRA_OVERLOADS: OverloadDecl[] = [
   { name: 'sets.contains', id: 'list_sets_contains_list', params: [{ kind: 'list', elem: { kind: 'param', name: 'T' } }, { kind: 'list', elem: { kind: 'param', name: 'T' } }], result: BOOL },
   { name: 'sign', id: 'quantity_sign', params: [{ kind: 'object', name: 'kubernetes.Quantity', fields: () => new Map() }], result: INT },
   { name: 'quantity', id: 'string_to_quantity', params: [STRING], result: { kind: 'object', name: 'kubernetes.Quantity', fields: () => new Map() } },
+  { name: 'find', id: 'string_find_string', receiver: STRING, params: [STRING], result: STRING },
+  { name: 'findAll', id: 'string_find_all_string', receiver: STRING, params: [STRING], result: { kind: 'list', elem: STRING } },
   { name: 'format', id: 'string_format', receiver: STRING, params: [{ kind: 'list', elem: { kind: 'dyn' } }], result: STRING },
   { name: 'check', id: 'resourcecheck_check', receiver: { kind: 'object', name: 'kubernetes.authorization.ResourceCheck', fields: () => new Map() }, params: [STRING], result: { kind: 'object', name: 'kubernetes.authorization.Decision', fields: () => new Map() } },
   { name: 'allowed', id: 'decision_allowed', receiver: { kind: 'object', name: 'kubernetes.authorization.Decision', fields: () => new Map() }, params: [], result: BOOL },

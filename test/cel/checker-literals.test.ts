@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isValidDuration, isValidRe2, isValidTimestamp } from '../../server/src/cel/literals.js';
+import { isValidDuration, isValidTimestamp } from '../../server/src/cel/literals.js';
+import { isValidRe2, re2SyntaxError } from '../../server/src/cel/re2.js';
 import { issuesOf, messagesOf, testEnv } from './checker-fixtures.js';
 
 describe('Go duration syntax', () => {
@@ -36,7 +37,7 @@ describe('RFC 3339 timestamps', () => {
 
 describe('RE2 syntax', () => {
   it('accepts RE2 including its extensions', () => {
-    for (const p of ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', '(?i)abc', '(?i:a|b)+', '(?P<name>x)', '(?<n>x)', '[[:alpha:]]+', '\\pL\\p{Greek}', '\\Qa.b\\E', 'a{2,5}?', 'a\\z', '\\x41\\x{1F600}', '[\\d\\-]', '\\.', '{', 'a{,3}', '\\012', '[]a]', '(?s).']) {
+    for (const p of ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', '(?i)abc', '(?i:a|b)+', '(?P<name>x)', '(?<n>x)', '[[:alpha:]]+', '\\pL\\p{Greek}', '\\Qa.b\\E', 'a{2,5}?', 'a\\z', '\\x41\\x{1F600}', '[\\d\\-]', '(\\d+(\\.\\d+)?%)', '\\b*', '^*', '\\.', '{', 'a{,3}', '\\012', '[]a]', '(?s).']) {
       assert.ok(isValidRe2(p), p);
     }
   });
@@ -44,6 +45,25 @@ describe('RE2 syntax', () => {
     for (const p of ['(', ')', '[a', '(?=a)', '(?!a)', '(?<=a)', '(?<!a)', '(a)\\1', '**', 'a**', 'a{1001}', 'a{3,2}', '\\', '\\e', '[z-a]', '(?)', '(?P=n)', '[[:foo:]]', '\\8']) {
       assert.ok(!isValidRe2(p), p);
     }
+  });
+});
+
+describe('RE2 error text (Go regexp/syntax)', () => {
+  it('matches Go for the common mistakes', () => {
+    const cases: Array<[string, string]> = [
+      [')', 'unexpected ): `)`'],
+      ['a(b', 'missing closing ): `a(b`'],
+      ['[a', 'missing closing ]: `[a`'],
+      ['a**', 'invalid nested repetition operator: `**`'],
+      ['*a', 'missing argument to repetition operator: `*`'],
+      ['a{1001}', 'invalid repeat count: `{1001}`'],
+      ['(?=x)', 'invalid or unsupported Perl syntax: `(?=`'],
+      ['(a)\\1', 'invalid escape sequence: `\\1`'],
+      ['[z-a]', 'invalid character class range: `z-a`'],
+      ['a\\', 'trailing backslash at end of expression: ``'],
+    ];
+    for (const [pattern, message] of cases) assert.equal(re2SyntaxError(pattern), `error parsing regexp: ${message}`, pattern);
+    assert.equal(re2SyntaxError('(?i)a+?|b{2,}'), undefined);
   });
 });
 
@@ -56,6 +76,12 @@ describe('literal validators in expressions', () => {
       { code: 'KCG1008', at: "'(?=x)'", start: 11, end: 18, message: 'invalid matches argument' },
     ]);
   });
+  it('timestamp(<int>) must be within years 1..9999, reported at the (negative) literal', () => {
+    assert.deepEqual(issuesOf('timestamp(-62135596801) < c.created'), [
+      { code: 'KCG1008', at: '-62135596801', start: 10, end: 22, message: 'invalid timestamp argument' },
+    ]);
+    assert.deepEqual(messagesOf('timestamp(-62135596800) < c.created && timestamp(253402300799) > c.created'), []);
+  });
   it('run only with validateLiterals, only on literals, and not on find/findAll', () => {
     assert.deepEqual(messagesOf("duration('1d') > duration('1s')", testEnv({ validateLiterals: false })), []);
     assert.deepEqual(messagesOf("duration(s) > duration('1s') && s.matches(s)"), []);
@@ -65,6 +91,36 @@ describe('literal validators in expressions', () => {
   });
   it('report every bad literal', () => {
     assert.deepEqual(messagesOf("duration('x') < duration('y') && s.matches('[')"), ['invalid duration argument', 'invalid duration argument', 'invalid matches argument']);
+  });
+});
+
+describe('string and bytes escapes (§8.7)', () => {
+  it('accepts every cel-go escape', () => {
+    assert.deepEqual(messagesOf("'\\a\\b\\f\\n\\r\\t\\v\\\\\\'\\\"\\`\\?' != '' && '\\x41\\X41\\u0041\\U00000041\\101' == 'AAAAA'"), []);
+    assert.deepEqual(messagesOf("b'\\x00\\377' == bytes('') && r'\\q' == '\\\\q'"), []);
+  });
+  it('rejects other escapes, \\u in bytes, and octal out of range', () => {
+    for (const e of ["'\\q'", "'\\8'", "b'\\u0041'", "'\\400'", "'\\x4'", "'\\uD800'"]) {
+      assert.equal(issuesOf(e)[0]?.code, 'KCG1001', e);
+    }
+  });
+});
+
+describe('program creation (OptOptimize precompiles constant regexes)', () => {
+  it('find/findAll with an invalid constant pattern fail with Go\'s regexp error', () => {
+    assert.deepEqual(issuesOf("s.find(')') == ''"), [
+      { code: 'KCG1008', at: "')'", start: 7, end: 10, message: 'program instantiation failed: error parsing regexp: unexpected ): `)`' },
+    ]);
+    assert.deepEqual(messagesOf("s.findAll('[') == []"), ['program instantiation failed: error parsing regexp: missing closing ]: `[`']);
+  });
+  it('only after a successful compile with an accepted result type', () => {
+    assert.deepEqual(messagesOf("s.find(')') == 1"), ["found no matching overload for '_==_' applied to '(string, int)'"]);
+    assert.deepEqual(messagesOf("s.find(')')", testEnv(), { kind: 'exact', types: [{ kind: 'bool' }] }), ['must evaluate to bool but got string']);
+    assert.equal(testEnv().check("s.find(')') == ''").type?.kind, 'bool');
+  });
+  it('matches is reported by the literal validator where enabled, by program creation otherwise', () => {
+    assert.deepEqual(messagesOf("s.matches(')')"), ['invalid matches argument']);
+    assert.deepEqual(messagesOf("s.matches(')')", testEnv({ validateLiterals: false })), ['program instantiation failed: error parsing regexp: unexpected ): `)`']);
   });
 });
 

@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { issuesOf, testEnv } from './checker-fixtures.js';
+import { CelEnvironment } from '../../server/src/cel/environment.js';
+import { ALL_FEATURES, issuesOf, testEnv } from './checker-fixtures.js';
 
 function assertOneSyntaxErrorInside(expression: string): void {
   const issues = issuesOf(expression);
@@ -16,7 +17,7 @@ function assertOneSyntaxErrorInside(expression: string): void {
 
 describe('half-typed expressions', () => {
   it('give one syntax error with a range inside the text', () => {
-    for (const e of ['object.', 'a.b(', '[1,', "'unterminated", 'c.name ==', '(', ')', '{', "m['a'", 'a ? b', '1 +', 'c.?', 'l[?', '!', 'a.b.', '"""abc', "b'\\u0041'", '#', 'a b', 'Obj{?a: 1}', '{?k: v}', '[?x]', 'c.true']) {
+    for (const e of ['object.', 'a.b(', '[1,', "'unterminated", 'c.name ==', '(', ')', '{', "m['a'", 'a ? b', '1 +', 'c.?', 'l[?', '!', 'a.b.', '"""abc', "b'\\u0041'", '#', 'a b', 'f(?x)', '[1 ?]', 'c.true']) {
       assertOneSyntaxErrorInside(e);
     }
   });
@@ -26,10 +27,21 @@ describe('half-typed expressions', () => {
       { code: 'KCG1001', at: '.', start: 6, end: 7, message: "Syntax error: mismatched input '<EOF>' expecting IDENTIFIER" },
     ]);
     assert.deepEqual(issuesOf('a b'), [
-      { code: 'KCG1001', at: 'b', start: 2, end: 3, message: "Syntax error: extraneous input 'b' expecting <EOF>" },
+      { code: 'KCG1001', at: 'b', start: 2, end: 3, message: "Syntax error: mismatched input 'b' expecting <EOF>" },
     ]);
+    assert.deepEqual(issuesOf("c.name! == '1'")[0].message, "Syntax error: mismatched input '!' expecting <EOF>");
     assert.deepEqual(issuesOf('a # b'), [
       { code: 'KCG1001', at: '#', start: 2, end: 3, message: "Syntax error: token recognition error at: '#'" },
+    ]);
+  });
+
+  it('wording of Kubernetes test expectations (missing closer, lexer errors)', () => {
+    assert.deepEqual(issuesOf("'asdf'.contains('x'"), [
+      { code: 'KCG1001', at: "'", start: 18, end: 19, message: "Syntax error: missing ')' at '<EOF>'" },
+    ]);
+    assert.equal(issuesOf("f(g('x'")[0].message, "Syntax error: mismatched input '<EOF>' expecting ')'");
+    assert.deepEqual(issuesOf("s = 'test'"), [
+      { code: 'KCG1001', at: '=', start: 2, end: 3, message: "Syntax error: token recognition error at: '= '" },
     ]);
   });
 
@@ -69,6 +81,29 @@ describe('pathological input', () => {
     assert.deepEqual(issuesOf(literal), []);
     const tooLong = 'a'.repeat(100_001);
     assert.deepEqual(issuesOf(tooLong).map((i) => i.message), ['expression code point size exceeds limit: size: 100001, limit 100000']);
+  });
+
+  it('thousands of generic operators stay fast (type-variable bindings are undone, not copied)', () => {
+    const env = testEnv();
+    const expression = Array(9_000).fill('l[0]==1').join('&&');
+    const t0 = Date.now();
+    assert.deepEqual(env.check(expression).issues, []);
+    assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+  });
+
+  it('at most 100 issues are reported, like cel-go', () => {
+    const expression = Array(300).fill('c.nope').join(' || ');
+    const issues = issuesOf(expression);
+    assert.equal(issues.length, 100);
+    assert.equal(issues[99].start, expression.indexOf('.nope', 99 * 10));
+  });
+
+  it('a throwing schema type becomes an internal-error issue, not a throw', () => {
+    const broken = { kind: 'object' as const, name: 'Broken', fields: (): never => { throw new Error('schema exploded'); } };
+    const env = new CelEnvironment({ variables: { b: broken }, overloads: [], features: ALL_FEATURES });
+    assert.deepEqual(env.check('b.x == 1').issues.map((i) => [i.code, i.start, i.end, i.message]), [
+      ['KCG2999', 0, 8, 'kube-cel-guard could not type-check this expression: schema exploded'],
+    ]);
   });
 
   it('results are cached per expression text and stay correct', () => {

@@ -70,8 +70,12 @@ function checkSchema(root: Node, where: string): RuleOutcome[] {
   return out;
 }
 
+/** Findings of the Kubernetes dialect (cost, version gating, dropped fields), reported separately. */
+const DIALECT_CODES = new Set(['KCG1006', 'KCG1007', 'KCG1010']);
+
 test('released CRDs: every rule checks clean and within the cost budgets', { skip: !existsSync(CRD_DIR) && 'corpus not available' }, () => {
   const failures: string[] = [];
+  const dialectFailures: string[] = [];
   let rules = 0;
   let versions = 0;
   for (const file of yamlFiles(CRD_DIR)) {
@@ -85,14 +89,20 @@ test('released CRDs: every rule checks clean and within the cost budgets', { ski
         const where = `${file.slice(CRD_DIR.length + 1)} ${crd.metadata?.name} ${v.name}`;
         const outcomes = checkSchema(schema, where);
         rules += outcomes.length;
-        for (const o of outcomes) if (o.problems.length) failures.push(`${o.where}: ${o.rule} → ${o.problems.join('; ')}`);
+        for (const o of outcomes) {
+          if (!o.problems.length) continue;
+          const line = `${o.where}: ${o.rule} → ${o.problems.join('; ')}`;
+          if (o.problems.some((p) => DIALECT_CODES.has(p.slice(0, 7)))) dialectFailures.push(line);
+          else failures.push(line);
+        }
         const total = crdTotalCost(outcomes.map((o) => ({ key: o.where, cost: o.cost })));
-        if (total.message) failures.push(`${where}: ${total.message}`);
+        if (total.message) dialectFailures.push(`${where}: ${total.message}`);
       }
     }
   }
-  console.log(`released CRDs: ${rules} rule/messageExpression instances in ${versions} schema versions, ${failures.length} with findings`);
-  for (const f of failures.slice(0, 40)) console.log(`  ${f}`);
+  console.log(`released CRDs: ${rules} rule/messageExpression instances in ${versions} schema versions, ${failures.length} unexpected findings`);
+  for (const f of [...dialectFailures, ...failures].slice(0, 40)) console.log(`  ${f}`);
   assert.ok(rules > 2000, 'the corpus was read');
-  assert.deepEqual(failures, []);
+  assert.deepEqual(dialectFailures, [], 'cost / version-gating false positives on released CRDs');
+  assert.deepEqual(failures, [], 'type-check false positives on released CRDs');
 });

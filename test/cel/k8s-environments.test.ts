@@ -67,6 +67,7 @@ test('MAP: patch types and result types', () => {
   const j = mapEnvironment({ version: '1.35', phase: 'new', paramsType: null, field: 'jsonPatch' });
   assert.equal(msg(j.expected, T.int), 'must evaluate to list(JSONPatch) but got int');
   const m = mapEnvironment({ version: '1.35', phase: 'new', paramsType: null, field: 'matchCondition' });
-  assert.equal(m.config.types, undefined);
+  assert.equal(m.config.types?.['Object.spec'], undefined, 'Object types only in mutations');
+  assert.equal(formatCelType(m.config.types!['net.IP']), 'net.IP');
   assert.ok(!m.config.overloads.some((o) => o.name === 'jsonpatch.escapeKey'));
 });

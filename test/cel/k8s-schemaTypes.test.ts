@@ -148,3 +148,28 @@ test('schemaForType returns the schema node the type came from', () => {
   assert.equal(schemaForType(f!.type), s);
   assert.equal((f!.schema as { maxLength: number }).maxLength, 10);
 });
+
+test('objectMetaSchema: a CRD root typed as the apiserver publishes it (full ObjectMeta)', () => {
+  const meta = { type: 'object', properties: { name: { type: 'string' }, generateName: { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } } } };
+  const crd = { type: 'object', properties: { metadata: { type: 'object' }, spec: { type: 'object' } } };
+  const t = conv(crd, { isResourceRoot: true, rootName: 'JobSet', objectMetaSchema: meta });
+  const m = t!.kind === 'object' ? t!.fields().get('metadata')!.type : undefined;
+  assert.deepEqual(fieldsOf(m), new Map([['name', 'string'], ['generateName', 'string'], ['labels', 'map(string, string)']]));
+  // Without it, the CRD-rule view: name and generateName only.
+  const plain = conv(crd, { isResourceRoot: true, rootName: 'JobSet' });
+  const pm = plain!.kind === 'object' ? plain!.fields().get('metadata')!.type : undefined;
+  assert.deepEqual([...fieldsOf(pm).keys()], ['name', 'generateName']);
+});
+
+test('odd schemas never throw', () => {
+  const selfList: Record<string, unknown> = { type: 'array' };
+  selfList.items = selfList; // a JS-object cycle through items
+  assert.equal(conv(selfList), undefined);
+  const selfObj: Record<string, unknown> = { type: 'object' };
+  selfObj.properties = { again: selfObj, n: { type: 'integer' } };
+  const t = conv(selfObj);
+  const again = t!.kind === 'object' ? t!.fields().get('again')!.type : undefined;
+  assert.equal(fmt(again), 'self.again');
+  assert.deepEqual(fieldsOf(conv({ type: 'object', properties: { a: null, b: 7, c: { type: ['string', 'null'] }, d: { type: 'array', items: [{ type: 'string' }] } } })), new Map());
+  assert.equal(conv({ $ref: 42 } as object), undefined);
+});

@@ -129,6 +129,25 @@ apiServer:
     assert.equal((check(text)[0].data as { fixes?: Fix[] } | undefined)?.fixes, undefined);
   });
 
+  test('"--flag value" split between the end of command and the start of args: both items go', () => {
+    const text = staticPod(`        - kube-apiserver
+        - --authorization-mode=Node,RBAC
+        - --authentication-config=/etc/kubernetes/authn.yaml
+        - --oidc-client-id`, `      args:
+        - kubernetes
+        - --secure-port=6443`);
+    const [f] = check(text);
+    assert.equal(text.slice(f.start, f.end), '--oidc-client-id');
+    // Without an issuer there is nothing to migrate; the flag and its value are still one unit.
+    assert.equal(f.data, undefined);
+    const withIssuer = text.replace('        - --oidc-client-id', '        - --oidc-issuer-url=https://issuer.example.com\n        - --oidc-client-id');
+    const fixed = applyEdits(withIssuer, onlyFix(check(withIssuer)[0]).edits);
+    assert.equal(fixed, staticPod(`        - kube-apiserver
+        - --authorization-mode=Node,RBAC
+        - --authentication-config=/etc/kubernetes/authn.yaml`, `      args:
+        - --secure-port=6443`));
+  });
+
   test('no --authentication-config (or an empty one): no conflict', () => {
     const text = staticPod(`        - kube-apiserver
         - --authorization-mode=Node,RBAC
@@ -187,6 +206,9 @@ describe('kind cluster configs: flags inside kubeadmConfigPatches strings', () =
     assert.match(content, /^# Copy it to \/etc\/kubernetes\/authentication-config.yaml on every control-plane node and bring it into the node with the node's extraMounts/m);
     assert.match(content, /# TODO: --oidc-ca-file=\/etc\/kubernetes\/pki\/oidc-ca.crt named a file; certificateAuthority holds the PEM text itself./);
     assert.match(content, /username:\n {8}claim: sub\n {8}prefix: "greenhouse:"\n {6}groups:\n {8}claim: groups\n {8}prefix: ""\n/);
+    // Unprefixed groups could be system:masters; the migrated file guards against it (the flags did not).
+    assert.match(content, /userValidationRules:\n {6}- expression: "user.groups.all\(group, !group.startsWith\('system:'\)\)"\n/);
+    assert.doesNotMatch(content, /user.username.startsWith/, 'the username has a prefix');
     assert.deepEqual(problemsOf(content), []);
     // AuthenticationConfiguration v1 arrived in 1.34; older clusters get v1beta1.
     const content131 = onlyFix(check(text, '1.31')[0]).createFile!.content;
@@ -202,6 +224,41 @@ describe('kind cluster configs: flags inside kubeadmConfigPatches strings', () =
       ['KCG4011', 'hint', 'oidc-issuer-url', got[1].message],
     ]);
     assert.equal(got[1].data, undefined);
+  });
+
+  test('block scalar variants: |- (no final line break) and an explicit indentation indicator', () => {
+    const strip = `kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+kubeadmConfigPatches:
+- |-
+  kind: ClusterConfiguration
+  apiServer:
+    extraArgs:
+      authorization-config: /a.yaml
+      authorization-mode: Node
+nodes:
+- role: control-plane
+`;
+    const [f] = check(strip);
+    assert.equal(strip.slice(f.start, f.end), 'authorization-mode');
+    assert.equal(applyEdits(strip, onlyFix(f).edits), strip.replace('      authorization-mode: Node\n', ''));
+    const explicit = `kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+  - role: control-plane
+    kubeadmConfigPatches:
+      - |2
+            kind: ClusterConfiguration
+            apiServer:
+              extraArgs:
+                - name: authorization-mode
+                  value: Node
+                - name: authorization-config
+                  value: /a.yaml
+`;
+    const [g] = check(explicit);
+    assert.equal(g.start, explicit.indexOf('authorization-mode'));
+    assert.equal(applyEdits(explicit, onlyFix(g).edits), explicit.replace('                - name: authorization-mode\n                  value: Node\n', ''));
   });
 
   test('cedar: authorization-config alone in a top-level v1beta3 patch is clean', () => {
@@ -343,6 +400,43 @@ apiServer:
     ]);
   });
 
+  test('a kube-apiserver in a Deployment (hosted control plane) and the kubeadm-config ConfigMap are checked too', () => {
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: kube-apiserver, namespace: tenant-a}
+spec:
+  selector: {matchLabels: {app: kube-apiserver}}
+  template:
+    metadata: {labels: {app: kube-apiserver}}
+    spec:
+      containers:
+        - name: kube-apiserver
+          image: registry.k8s.io/kube-apiserver:v1.35.0
+          args:
+            - --authorization-config=/etc/kubernetes/authz.yaml
+            - --authorization-mode=RBAC
+`;
+    assert.deepEqual(seen(deployment, check(deployment)).map((f) => [f.code, f.covers]), [['KCG4002', '--authorization-mode=RBAC']]);
+    const configMap = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kubeadm-config
+  namespace: kube-system
+data:
+  ClusterConfiguration: |
+    apiServer:
+      extraArgs:
+        authorization-mode: Node,RBAC,Webhook
+    apiVersion: kubeadm.k8s.io/v1beta3
+    kind: ClusterConfiguration
+`;
+    const got = check(configMap);
+    assert.deepEqual(seen(configMap, got), [
+      { code: 'KCG4005', severity: 'error', covers: 'authorization-mode', message: "authorization-mode Webhook's authorization config file not passed" },
+    ]);
+    assert.equal(got[0].start, configMap.indexOf('authorization-mode'));
+  });
+
   test('not a kube-apiserver container: nothing', () => {
     assert.deepEqual(check(corpus('workloads/cedar-authorization-webhook-static-pod.yaml')), []);
     const other = staticPod('        - /bin/sh\n        - -c\n        - kube-apiserver --authorization-mode=rbac');
@@ -363,7 +457,26 @@ describe('legacy --oidc-* flag values', () => {
     ]);
   });
 
-  test('the migration says which flags have no equivalent, maps required claims and the "-" prefix, adds --authentication-config', () => {
+  test('an OIDC issuer that is also the service-account issuer (kubeadm passes cluster.local by default)', () => {
+    const text = `apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+apiServer:
+  extraArgs:
+    - name: oidc-issuer-url
+      value: https://kubernetes.default.svc.cluster.local
+    - name: oidc-client-id
+      value: kubernetes
+`;
+    assert.deepEqual(seen(text, check(text)).map((f) => [f.code, f.covers, f.message]), [
+      ['KCG4014', 'oidc-issuer-url', 'invalid authentication configuration: jwt[0].issuer.url: Invalid value: "https://kubernetes.default.svc.cluster.local": URL must not overlap with disallowed issuers: [https://kubernetes.default.svc.cluster.local]'],
+      ['KCG4011', 'oidc-issuer-url', check(text)[1].message],
+    ]);
+    assert.equal(check(text)[1].data, undefined, 'no migration into a file the apiserver would reject');
+    const ownIssuer = text + '    - name: service-account-issuer\n      value: https://sa.example.com\n';
+    assert.deepEqual(check(ownIssuer).map((f) => f.code), ['KCG4011']);
+  });
+
+  test('the migration says which flags have no equivalent, maps required claims and the "-" prefix (guarding system: names), adds --authentication-config', () => {
     const text = staticPod(`        - kube-apiserver
         - --authorization-mode=Node,RBAC
         - --oidc-issuer-url=https://dex.example.com
@@ -391,6 +504,11 @@ describe('legacy --oidc-* flag values', () => {
         requiredValue: "example.com"
       - claim: tier
         requiredValue: "gold"
+    # Added by the migration (the flags had no such guard): without a prefix the identity provider
+    # could hand out system: names, e.g. the group system:masters (cluster-admin).
+    userValidationRules:
+      - expression: "!user.username.startsWith('system:')"
+        message: "user names starting with system: are reserved for Kubernetes"
 `), content);
     assert.deepEqual(problemsOf(content), []);
   });

@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyzeText } from '../../server/src/engine/analyze.js';
 import type { KubernetesVersion } from '../../server/src/engine/options.js';
+import type { FindingData } from '../../server/src/engine/findings.js';
+import { applyEdits } from '../../server/src/checks/fixes.js';
+import { authConfigFieldDoc } from '../../server/src/checks/authConfig/schemaLookup.js';
 
 /**
  * AuthenticationConfiguration checks, as a user sees them: code, severity, the exact text
@@ -65,6 +68,10 @@ EwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgHeztGTg8Wr1lqOnDmeurlQIt
 
 const blockScalar = (text: string, indent: string) => `|\n${text.split('\n').map((l) => indent + l).join('\n')}`;
 
+/** kube-cel-guard's own (non-apiserver) lint on `username: {claim: sub, prefix: ""}`. */
+const SUB_LINT =
+  'username claim "sub" has no prefix and no userValidationRule rejects "system:" names: a token whose sub is system:kube-controller-manager gets that component\'s permissions. Set a prefix (e.g. "oidc:") or add a userValidationRule such as !user.username.startsWith(\'system:\')';
+
 const EMAIL_RULE =
   'claims.email_verified must be used in claimMappings.username.expression or claimMappings.extra[*].valueExpression or claimValidationRules[*].expression when claims.email is used in claimMappings.username.expression';
 
@@ -89,8 +96,10 @@ describe('authentication-config-invalid.yaml (docs/apiserver-config-examples)', 
     [47, '[]', 'KCG5203', 'error', 'jwt[1].issuer.audiences: Required value: at least one jwt[1].issuer.audiences is required'],
     [51, 'claims.email', 'KCG5207', 'error', `jwt[1].claimMappings.username.expression: Invalid value: "claims.email": ${EMAIL_RULE}`],
     [54, 'https://issuer.example.com', 'KCG5202', 'error', 'jwt[2].issuer.url: Duplicate value: "https://issuer.example.com"'],
+    [59, '""', 'KCG5211', 'info', SUB_LINT], // kube-cel-guard's own lint, not an apiserver error
     // Needs the --service-account-issuer flag to be certain: a warning naming kubeadm's default.
     [64, 'https://kubernetes.default.svc.cluster.local', 'KCG5210', 'warning', 'jwt[3].issuer.url: Invalid value: "https://kubernetes.default.svc.cluster.local": URL must not overlap with disallowed issuers: [https://kubernetes.default.svc.cluster.local]'],
+    [69, '""', 'KCG5211', 'info', SUB_LINT],
     [72, 'user.username', 'KCG1005', 'error', 'jwt[3].userValidationRules[0].expression: Invalid value: "user.username": must evaluate to bool'],
     [76, 'conditions', 'KCG5209', 'error', 'anonymous.conditions: Invalid value: []apiserver.AnonymousAuthCondition{apiserver.AnonymousAuthCondition{Path:"/livez"}}: enabled should be set to true when conditions are defined'],
   ];
@@ -103,8 +112,8 @@ describe('authentication-config-invalid.yaml (docs/apiserver-config-examples)', 
     );
   });
 
-  test('the table is the file: each message is one of its comments', () => {
-    for (const [, , , , message] of expected) {
+  test('the table is the file: each apiserver message is one of its comments', () => {
+    for (const [, , , , message] of expected.filter(([, , code]) => code !== 'KCG5211')) {
       const asComment = message.replace(/\[\]apiserver\.AnonymousAuthCondition\{.*\}\}/, '<Go-formatted list>');
       assert.ok(text.split('\n').some((l) => l.trimStart().startsWith('#') && l.includes(asComment)), asComment);
     }
@@ -273,7 +282,7 @@ describe('certificateAuthority and egressSelectorType', () => {
 
 describe('claimValidationRules', () => {
   const rules = (...items: string[]) =>
-    jwt({ rest: `claimValidationRules:\n${items.map((i) => `      - ${i}\n`).join('')}    claimMappings:\n      username: {claim: sub, prefix: ""}` });
+    jwt({ rest: `claimValidationRules:\n${items.map((i) => `      - ${i}\n`).join('')}    claimMappings:\n      username: {claim: sub, prefix: "oidc:"}` });
 
   test('claim and expression: exactly one', () => {
     assert.deepEqual(only(rules('{claim: hd, expression: "true"}', '{message: m}')), [
@@ -311,7 +320,7 @@ describe('claimMappings', () => {
   });
 
   test('prefix: required with claim (may be ""), forbidden with expression', () => {
-    assert.deepEqual(only(mappings('      username: {claim: sub, prefix: ""}')), []);
+    assert.deepEqual(only(mappings('      username: {claim: email, prefix: ""}')), []);
     assert.deepEqual(only(mappings('      username: {claim: sub}')), [
       { code: 'KCG5206', severity: 'error', text: 'username', message: 'jwt[0].claimMappings.username.prefix: Required value: prefix is required when claim is set. It can be set to an empty string to disable prefixing' },
     ]);
@@ -321,20 +330,20 @@ describe('claimMappings', () => {
   });
 
   test('groups is optional; a lone prefix is ignored; claim needs a prefix', () => {
-    assert.deepEqual(only(mappings('      username: {claim: sub, prefix: ""}\n      groups: {prefix: "g:"}')), []);
-    assert.deepEqual(only(mappings('      username: {claim: sub, prefix: ""}\n      groups: {claim: groups}')).map((f) => f.message), [
+    assert.deepEqual(only(mappings('      username: {claim: sub, prefix: "oidc:"}\n      groups: {prefix: "g:"}')), []);
+    assert.deepEqual(only(mappings('      username: {claim: sub, prefix: "oidc:"}\n      groups: {claim: groups}')).map((f) => f.message), [
       'jwt[0].claimMappings.groups.prefix: Required value: prefix is required when claim is set. It can be set to an empty string to disable prefixing',
     ]);
   });
 
   test('uid: claim xor expression', () => {
-    assert.deepEqual(only(mappings('      username: {claim: sub, prefix: ""}\n      uid: {claim: sub, expression: claims.sub}')), [
+    assert.deepEqual(only(mappings('      username: {claim: sub, prefix: "oidc:"}\n      uid: {claim: sub, expression: claims.sub}')), [
       { code: 'KCG5206', severity: 'error', text: '{claim: sub, expression: claims.sub}', message: 'jwt[0].claimMappings.uid: Invalid value: "": claim and expression can\'t both be set' },
     ]);
   });
 
   test('extra keys: domain-prefixed path, lower case, not reserved (1.32+), unique; valueExpression required', () => {
-    const extra = (items: string[]) => mappings(`      username: {claim: sub, prefix: ""}\n      extra:\n${items.map((i) => `        - ${i}\n`).join('')}`);
+    const extra = (items: string[]) => mappings(`      username: {claim: sub, prefix: "oidc:"}\n      extra:\n${items.map((i) => `        - ${i}\n`).join('')}`);
     assert.deepEqual(only(extra(['{key: "", valueExpression: "\'a\'"}', '{key: "Bad_Domain/x", valueExpression: "\'a\'"}', '{key: "example.com/a b", valueExpression: "\'a\'"}'])), [
       { code: 'KCG5206', severity: 'error', text: '""', message: 'jwt[0].claimMappings.extra[0].key: Required value' },
       {
@@ -377,6 +386,26 @@ describe('claims.email needs claims.email_verified', () => {
   test("like the apiserver, claims['email'] and username.claim: email do not count", () => {
     assert.deepEqual(only(withUsernameExpression("claims['email']")), []);
     assert.deepEqual(only(jwt({ rest: 'claimMappings:\n      username: {claim: email, prefix: ""}' })), []);
+  });
+});
+
+describe('unprefixed claims and system: names (lint)', () => {
+  const mappings = (yaml: string, extra = '') => jwt({ rest: `claimMappings:\n${yaml}${extra}` });
+  const GROUPS_LINT =
+    'groups claim "groups" has no prefix and no userValidationRule rejects "system:" groups: a token listing system:masters gets cluster-admin. Set a prefix (e.g. "oidc:") or add a userValidationRule such as user.groups.all(g, !g.startsWith(\'system:\'))';
+
+  test('groups without a prefix: a warning (system:masters); username without a prefix: info', () => {
+    assert.deepEqual(only(mappings('      username:\n        claim: sub\n        prefix: ""\n      groups:\n        claim: groups\n        prefix: ""')), [
+      { code: 'KCG5211', severity: 'info', text: '""', message: SUB_LINT },
+      { code: 'KCG5211', severity: 'warning', text: '""', message: GROUPS_LINT },
+    ]);
+  });
+
+  test('silent with a prefix, for the email claim, or with a userValidationRule about system:', () => {
+    assert.deepEqual(only(mappings('      username: {claim: sub, prefix: "oidc:"}\n      groups: {claim: groups, prefix: "oidc:"}')), []);
+    assert.deepEqual(only(mappings('      username: {claim: email, prefix: ""}')), []);
+    const guarded = mappings('      username: {claim: sub, prefix: ""}\n      groups: {claim: groups, prefix: ""}', "\n    userValidationRules:\n      - expression: \"user.groups.all(g, !g.startsWith('system:'))\"");
+    assert.deepEqual(only(guarded), []);
   });
 });
 
@@ -441,6 +470,83 @@ describe('anonymous', () => {
   });
 });
 
+/** The text after applying the quick-fix `title` of the first `code` finding. */
+function fixed(text: string, code: string, title: string, version: KubernetesVersion = '1.35'): string {
+  const finding = analyzeText(text, { kubernetesVersion: version }).find((f) => f.code === code);
+  const fixes = (finding?.data as FindingData | undefined)?.fixes ?? [];
+  const fix = fixes.find((f) => f.title === title);
+  assert.ok(fix, `no fix "${title}" on ${code}; offered: ${JSON.stringify(fixes.map((f) => f.title))}`);
+  return applyEdits(text, fix.edits);
+}
+
+describe('quick-fixes', () => {
+  test('on the example files, every fix leaves valid YAML and removes its own finding', () => {
+    for (const text of [readShared('docs/apiserver-config-examples/authentication-config-invalid.yaml'), fs.readFileSync(fileURLToPath(new URL('../../../examples/security/auth-authentication-config.yaml', import.meta.url)), 'utf8')]) {
+      const before = analyzeText(text, { kubernetesVersion: '1.35' }).filter((f) => f.code.startsWith('KCG5'));
+      let tried = 0;
+      for (const f of before) {
+        for (const fix of (f.data as FindingData | undefined)?.fixes ?? []) {
+          const after = analyzeText(applyEdits(text, fix.edits), { kubernetesVersion: '1.35' });
+          assert.ok(!after.some((a) => a.code === 'KCG2001' || a.code === 'KCG2999'), fix.title);
+          const same = (list: typeof after) => list.filter((a) => a.code === f.code && a.message === f.message).length;
+          assert.ok(same(after) < same(before), `${fix.title} left: ${f.message}`);
+          tried++;
+        }
+      }
+      assert.ok(tried >= 2, `only ${tried} fixes tried`);
+    }
+  });
+
+  const REQUIRE_EMAIL = 'Require a verified email: add the claim validation rule claims.?email_verified.orValue(true) == true';
+
+  test('claims.email: a claimValidationRules list is created with the recommended rule', () => {
+    const text = withUsernameExpression('claims.email');
+    const out = fixed(text, 'KCG5207', REQUIRE_EMAIL);
+    // Inserted after the authenticator's last entry (the template ends with a blank line).
+    assert.equal(
+      out,
+      `${text.slice(0, -1)}    claimValidationRules:\n      - expression: "claims.?email_verified.orValue(true) == true"\n        message: the email address must be verified\n\n`,
+    );
+    assert.deepEqual(only(out), []);
+  });
+
+  test('claims.email: or the rule is appended to the existing list', () => {
+    const text = withUsernameExpression('claims.email').replace('    claimMappings:', "    claimValidationRules:\n      - claim: hd\n        requiredValue: example.com\n    claimMappings:");
+    const out = fixed(text, 'KCG5207', REQUIRE_EMAIL);
+    assert.ok(out.includes('        requiredValue: example.com\n      - expression: "claims.?email_verified.orValue(true) == true"\n        message: the email address must be verified\n'), out);
+    assert.deepEqual(only(out), []);
+  });
+
+  test('prefix, audienceMatchPolicy, https, extra key case, anonymous enabled', () => {
+    const noPrefix = jwt({ rest: 'claimMappings:\n      username:\n        claim: sub' });
+    assert.equal(fixed(noPrefix, 'KCG5206', 'Add prefix: "oidc:"'), jwt());
+    const twoAudiences = jwt({ issuer: 'url: https://issuer.example.com\n      audiences: [a, b]' });
+    assert.deepEqual(only(fixed(twoAudiences, 'KCG5203', 'Set audienceMatchPolicy: MatchAny')), []);
+    const exact = jwt({ issuer: 'url: https://issuer.example.com\n      audiences: [a]\n      audienceMatchPolicy: MatchExact' });
+    assert.equal(fixed(exact, 'KCG5203', 'Set audienceMatchPolicy: MatchAny'), exact.replace('MatchExact', 'MatchAny'));
+    const http = jwt({ issuer: 'url: http://issuer.example.com\n      audiences: [kubernetes]' });
+    assert.equal(fixed(http, 'KCG5202', 'Use https'), jwt());
+    const upper = withUsernameExpression('claims.sub', '      extra:\n        - key: example.com/Team\n          valueExpression: claims.team\n');
+    assert.deepEqual(only(fixed(upper, 'KCG5206', 'Use example.com/team')), []);
+    const anon = `${HEADER}anonymous:\n  enabled: false\n  conditions: [{path: /livez}]\n`;
+    assert.equal(fixed(anon, 'KCG5209', 'Set enabled: true (anonymous requests only for these paths)'), anon.replace('false', 'true'));
+  });
+
+  test('unprefixed groups: set a prefix', () => {
+    const text = jwt({ rest: 'claimMappings:\n      username: {claim: email, prefix: ""}\n      groups: {claim: groups, prefix: ""}' });
+    assert.deepEqual(only(fixed(text, 'KCG5211', 'Set prefix: "oidc:"')), []);
+  });
+});
+
+describe('examples/security/auth-authentication-config.yaml', () => {
+  test('finds exactly the codes of its "# expect:" line', () => {
+    const text = fs.readFileSync(fileURLToPath(new URL('../../../examples/security/auth-authentication-config.yaml', import.meta.url)), 'utf8');
+    const expected = /^# expect: (.*)$/m.exec(text)?.[1].split(/\s+/).sort() ?? [];
+    assert.ok(expected.length > 0);
+    assert.deepEqual([...new Set(findings(text).map((f) => f.code))].sort(), expected);
+  });
+});
+
 describe('schemas/apiserver (shipped JSON Schemas, shown on hover)', () => {
   const dir = fileURLToPath(new URL('../../../schemas/apiserver/', import.meta.url));
 
@@ -459,6 +565,16 @@ describe('schemas/apiserver (shipped JSON Schemas, shown on hover)', () => {
     }
     return missing;
   }
+
+  test('field docs for hover: description, type, and the release that added the field', () => {
+    const doc = authConfigFieldDoc('AuthenticationConfiguration', 'apiserver.config.k8s.io/v1beta1', ['jwt', 0, 'issuer', 'egressSelectorType']);
+    assert.equal(doc?.type, 'string');
+    assert.equal(doc?.since, '1.34');
+    assert.match(doc?.description ?? '', /^Egress selection used for all traffic to this issuer/);
+    assert.match(authConfigFieldDoc('AuthenticationConfiguration', 'apiserver.config.k8s.io/v1', ['anonymous'])?.description ?? '', /anonymous authenticator/);
+    assert.equal(authConfigFieldDoc('AuthenticationConfiguration', 'apiserver.config.k8s.io/v1', ['jwt', 0, 'issuer', 'clientID']), undefined);
+    assert.equal(authConfigFieldDoc('AuthenticationConfiguration', 'example.com/v1', ['jwt']), undefined);
+  });
 
   for (const version of ['v1alpha1', 'v1beta1', 'v1']) {
     test(`authenticationconfiguration-${version}.json documents every field`, () => {

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyzeText } from '../../server/src/engine/analyze.js';
 import type { KubernetesVersion } from '../../server/src/engine/options.js';
+import type { FindingData } from '../../server/src/engine/findings.js';
+import { applyEdits } from '../../server/src/checks/fixes.js';
 
 /**
  * AuthorizationConfiguration checks, as a user sees them: code, severity, the exact text
@@ -328,6 +330,17 @@ describe('matchConditions', () => {
     assert.deepEqual(only(text), []);
   });
 
+  test('fieldSelector and labelSelector exist from 1.32 (AuthorizeWithSelectors)', () => {
+    const text = withConditions([`"has(request.resourceAttributes) && has(request.resourceAttributes.labelSelector)"`]).replace('/v1\n', '/v1beta1\n');
+    assert.deepEqual(only(text, '1.32'), []);
+    assert.deepEqual(only(text, '1.31'), [{ code: 'KCG1003', severity: 'error', text: '.labelSelector', message: "undefined field 'labelSelector'" }]);
+  });
+
+  test("single-quoted YAML ('' escapes) maps back to the right characters", () => {
+    const text = withConditions([`'request.user == ''admin'' && request.uid.size() > "x"'`]);
+    assert.deepEqual(only(text), [{ code: 'KCG1004', severity: 'error', text: '>', message: "found no matching overload for '_>_' applied to '(int, string)'" }]);
+  });
+
   test('a CEL error also holds back the kube-apiserver naming rule', () => {
     const text = withConditions(['request.nope']).replace('authorizers:\n', 'authorizers:\n  - {type: Node, name: nodes}\n');
     assert.deepEqual(only(text).map((f) => f.code), ['KCG1003']);
@@ -345,6 +358,77 @@ describe('AlwaysAllow (lint)', () => {
         message: 'AlwaysAllow authorizes every request that reaches it, including anonymous ones; the 1 authorizer after it is never consulted',
       },
     ]);
+  });
+});
+
+/** The text after applying the quick-fix `title` of the first `code` finding. */
+function fixed(text: string, code: string, title: string, version: KubernetesVersion = '1.35'): string {
+  const finding = analyzeText(text, { kubernetesVersion: version }).find((f) => f.code === code);
+  const fixes = (finding?.data as FindingData | undefined)?.fixes ?? [];
+  const fix = fixes.find((f) => f.title === title);
+  assert.ok(fix, `no fix "${title}" on ${code}; offered: ${JSON.stringify(fixes.map((f) => f.title))}`);
+  return applyEdits(text, fix.edits);
+}
+
+describe('quick-fixes', () => {
+  test('on the example files, every fix leaves valid YAML and removes its own finding', () => {
+    for (const text of [readShared('docs/apiserver-config-examples/authorization-config-invalid.yaml'), fs.readFileSync(fileURLToPath(new URL('../../../examples/security/auth-authorization-config.yaml', import.meta.url)), 'utf8')]) {
+      const before = analyzeText(text, { kubernetesVersion: '1.35' }).filter((f) => f.code.startsWith('KCG5'));
+      let tried = 0;
+      for (const f of before) {
+        for (const fix of (f.data as FindingData | undefined)?.fixes ?? []) {
+          const after = analyzeText(applyEdits(text, fix.edits), { kubernetesVersion: '1.35' });
+          assert.ok(!after.some((a) => a.code === 'KCG2001' || a.code === 'KCG2999'), fix.title);
+          const same = (list: typeof after) => list.filter((a) => a.code === f.code && a.message === f.message).length;
+          assert.ok(same(after) < same(before), `${fix.title} left: ${f.message}`);
+          tried++;
+        }
+      }
+      assert.ok(tried >= 2, `only ${tried} fixes tried`);
+    }
+  });
+
+  test('missing matchConditionSubjectAccessReviewVersion is added to the webhook', () => {
+    const text = webhookConfig('      matchConditions:\n        - expression: has(request.resourceAttributes)\n');
+    const out = fixed(text, 'KCG5103', 'Set matchConditionSubjectAccessReviewVersion: v1');
+    assert.equal(out, `${text}      matchConditionSubjectAccessReviewVersion: v1\n`);
+    assert.deepEqual(only(out), []);
+  });
+
+  test('timeout above 30s, a wrongly cased failurePolicy, an unknown field', () => {
+    assert.equal(fixed(webhookConfig('', { timeout: 'timeout: 1m' }), 'KCG5103', 'Set timeout to 30s, the maximum'), webhookConfig('', { timeout: 'timeout: 30s' }));
+    const deny = webhookConfig('', { failurePolicy: 'failurePolicy: deny' });
+    const fix = (analyzeText(deny, { kubernetesVersion: '1.35' })[0].data as FindingData).fixes!;
+    assert.deepEqual(fix.map((f) => [f.title, f.isPreferred ?? false]), [['Use Deny', true], ['Use NoOpinion', false]]);
+    assert.equal(fixed(deny, 'KCG5103', 'Use Deny'), webhookConfig());
+    assert.equal(fixed(webhookConfig('      retries: 3\n'), 'KCG5001', 'Remove the unknown field retries'), webhookConfig());
+  });
+
+  test('apiVersion not served yet: use the newest served one', () => {
+    const text = `${HEADER}authorizers: [{type: Node, name: node}]\n`;
+    const out = fixed(text, 'KCG5002', 'Use apiserver.config.k8s.io/v1beta1', '1.31');
+    assert.equal(out, text.replace('/v1\n', '/v1beta1\n'));
+    assert.deepEqual(only(out, '1.31'), []);
+  });
+
+  test('kube-apiserver naming, a webhook section on RBAC, InClusterConfig with a kubeConfigFile', () => {
+    const named = `${HEADER}authorizers:\n  - type: Node\n    name: nodes\n`;
+    assert.deepEqual(only(fixed(named, 'KCG5102', 'Rename to node')), []);
+    const rbac = `${HEADER}authorizers:\n  - type: RBAC\n    name: rbac\n    webhook:\n      timeout: 1s\n`;
+    assert.equal(fixed(rbac, 'KCG5103', 'Remove the webhook section'), `${HEADER}authorizers:\n  - type: RBAC\n    name: rbac\n`);
+    const inCluster = webhookConfig('', { connectionInfo: 'connectionInfo:\n        type: InClusterConfig\n        kubeConfigFile: /etc/w.kubeconfig' });
+    const title = 'Use type KubeConfigFile (with the kubeConfigFile given)';
+    const out = applyEdits(inCluster, (analyzeText(inCluster, { kubernetesVersion: '1.35' }).find((f) => f.message.includes('not allowed for kube-apiserver'))!.data as FindingData).fixes!.find((f) => f.title === title)!.edits);
+    assert.deepEqual(only(out), []);
+  });
+});
+
+describe('examples/security/auth-authorization-config.yaml', () => {
+  test('finds exactly the codes of its "# expect:" line', () => {
+    const text = fs.readFileSync(fileURLToPath(new URL('../../../examples/security/auth-authorization-config.yaml', import.meta.url)), 'utf8');
+    const expected = /^# expect: (.*)$/m.exec(text)?.[1].split(/\s+/).sort() ?? [];
+    assert.ok(expected.length > 0);
+    assert.deepEqual([...new Set(findings(text).map((f) => f.code))].sort(), expected);
   });
 });
 

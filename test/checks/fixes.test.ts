@@ -65,6 +65,13 @@ describe('insertMapEntry', () => {
     assert.equal(applyEdits(text, insertMapEntry(text, mapAt(doc, ['e']), 'k', 'v')), 'm: {a: 1, b: 2}\ne: { k: v }\n');
   });
 
+  test('CRLF files get CRLF lines', () => {
+    const text = 'm:\r\n  a: 1\r\n  b: 2\r\n';
+    const map = mapAt(parse(text), ['m']);
+    assert.equal(applyEdits(text, insertMapEntry(text, map, 'k', 'v', pairOf(map, 'a'))), 'm:\r\n  a: 1\r\n  k: v\r\n  b: 2\r\n');
+    assert.equal(applyEdits(text, removeMapEntry(text, map, pairOf(map, 'a'))), 'm:\r\n  b: 2\r\n');
+  });
+
   test('not a map: no edits', () => {
     const text = 'a: [1]\n';
     assert.deepEqual(insertMapEntry(text, parse(text).get('a', true) as unknown as YAMLMap, 'k', 'v'), []);

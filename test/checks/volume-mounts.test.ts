@@ -7,6 +7,7 @@ import { analyzeText } from '../../server/src/engine/analyze.js';
 import type { Finding, Fix } from '../../server/src/engine/findings.js';
 import type { KubernetesVersion } from '../../server/src/engine/options.js';
 import { applyEdits } from '../../server/src/checks/fixes.js';
+import { rroSupport } from '../../server/src/checks/volumeMounts/rroSupport.js';
 
 // out/test/checks → repo root → the shared reference folder next to it.
 const SHARED = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared');
@@ -237,6 +238,20 @@ spec:
     assert.ok(got.every((f) => f.start < live.indexOf('\nstatus:')));
   });
 
+  test('a rendered Helm chart: fluent-bit reading the container runtime tree is a warning; the rest at most hints', () => {
+    const text = corpus('envoy-gateway-addons-helm-rendered.yaml');
+    assert.ok(check(text).filter((f) => f.severity === 'hint').every((f) => /configMap volumes|secret volumes|projected volumes/.test(f.message)));
+    assert.deepEqual(seen(text, check(text).filter((f) => f.severity !== 'hint')), [
+      {
+        code: 'KCG3001',
+        severity: 'warning',
+        covers: 'readOnly: true',
+        message:
+          'sub-mounts beneath /var/lib/docker/containers stay writable: readOnly: true is not recursive, and hostPath "/var/lib/docker/containers" routinely has other filesystems (tmpfs, NFS, kubelet volumes) mounted below it. Set recursiveReadOnly: Enabled or IfPossible.',
+      },
+    ]);
+  });
+
   test('the website example: the Enabled mount is clean, the plain read-only one of /mnt is flagged', () => {
     const text = corpus('k8s-website-rro.yaml');
     assert.deepEqual(
@@ -315,6 +330,10 @@ describe('apiserver validation of recursiveReadOnly (KCG3003–KCG3005)', () => 
 });
 
 describe('Kubernetes version (KCG3006)', () => {
+  test('support by minor version: absent before 1.30, gated off in 1.30, on from 1.31', () => {
+    assert.deepEqual(['1.29', '1.30', '1.31', '1.33', '1.35'].map(rroSupport), ['absent', 'gated-off', 'on', 'on', 'on']);
+  });
+
   test('1.30: the feature gate is off by default, so the field is dropped silently: warning', () => {
     const text = podWithMount(`        - {name: data, mountPath: /d, readOnly: true, recursiveReadOnly: Enabled}`, HOST_MNT);
     const got = seen(text, check(text, '1.30'));

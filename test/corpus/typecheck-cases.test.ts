@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CelIssue, CelType } from '../../server/src/cel/api.js';
+import type { CelIssue, CelType, OverloadDecl } from '../../server/src/cel/api.js';
 import {
   authenticationEnvironment, authorizationEnvironment, checkKubernetesCel, crdRuleEnvironment, mapEnvironment,
   vapEnvironment, type BuiltEnvironment,
@@ -87,6 +87,20 @@ function selfTypeOf(schema: unknown, isResourceRoot: boolean): CelType {
   return schemaToCelType((schema ?? {}) as object, { rootName: 'self', isResourceRoot }) ?? DYN;
 }
 
+/**
+ * Two records extend the StoredExpressions env with a test-only library introduced at 1.999
+ * (fakeFunction / test); the matching NewExpressions records show it is then undeclared. We add
+ * the same declaration to the stored env, which exercises our phase model the same way.
+ */
+function withTestOnlyLibrary(rec: Rec, env: BuiltEnvironment): BuiltEnvironment {
+  if (!/test-only library/.test(String(rec.environment ?? '')) || env.phase !== 'stored') return env;
+  const overloads: OverloadDecl[] = [
+    { name: 'fakeFunction', id: 'fake_function_string', params: [{ kind: 'string' }], result: { kind: 'string' } },
+    { name: 'test', id: 'test_bool', params: [], result: { kind: 'bool' } },
+  ];
+  return { ...env, config: { ...env.config, overloads: [...env.config.overloads, ...overloads] } };
+}
+
 function phaseOf(rec: Rec): 'new' | 'stored' {
   return typeof rec.environment === 'string' && rec.environment.startsWith('NewExpressions') ? 'new' : 'stored';
 }
@@ -100,7 +114,7 @@ function evalCrd(rec: Rec): Outcome {
   for (const v of rules) {
     const oldSelf = v.optionalOldSelf === true ? 'optional' : true;
     if (typeof v.rule === 'string') {
-      results.push(check(v.rule, crdRuleEnvironment({ version: VERSION, phase, selfType, oldSelf, field: 'rule' })));
+      results.push(check(v.rule, withTestOnlyLibrary(rec, crdRuleEnvironment({ version: VERSION, phase, selfType, oldSelf, field: 'rule' }))));
     }
     if (typeof v.messageExpression === 'string') {
       results.push(check(v.messageExpression, crdRuleEnvironment({ version: VERSION, phase, selfType, oldSelf, field: 'messageExpression' })));
@@ -206,7 +220,7 @@ function evalAdmissionCel(rec: Rec): Outcome {
     Object.entries(base.config.variables).filter(([k]) => k !== 'variables' && (ctx.hasAuthorizer || !k.startsWith('authorizer'))),
   );
   const env: BuiltEnvironment = { ...base, config: { ...base.config, variables } };
-  return compare(rec, check(rec.expression, env));
+  return compare(rec, check(rec.expression, withTestOnlyLibrary(rec, env)));
 }
 
 /** Compiles spec.variables in order; a failing variable contributes dyn (§2.5). */

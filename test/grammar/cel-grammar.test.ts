@@ -359,6 +359,18 @@ describe('CEL grammar (source.cel)', () => {
     expectScope(f, 0, 'optional', 'variable.other.readwrite', 1);
   });
 
+  test('authorizer chains and type identifiers', async () => {
+    const l = await cel(
+      "authorizer.group('apps').resource('deployments').namespace(ns).check('create').allowed() && " +
+      'type(x) == null_type || type(t) == google.protobuf.Timestamp',
+    );
+    expectScope(l, 0, 'authorizer', 'variable.language.cel');
+    for (const f of ['group', 'resource', 'namespace', 'check', 'allowed']) expectScope(l, 0, f, 'support.function.cel');
+    expectScope(l, 0, 'ns', 'variable.other.readwrite.cel');
+    expectScope(l, 0, 'null_type', 'support.type.cel');
+    expectScope(l, 0, 'google.protobuf.Timestamp', 'support.type.cel');
+  });
+
   test('object construction (MutatingAdmissionPolicy applyConfiguration)', async () => {
     const l = await cel('Object{ spec: Object.spec{ replicas: 1 } }');
     expectScope(l, 0, 'Object', 'entity.name.type.cel');
@@ -588,6 +600,36 @@ for (const [hostName, hostFile] of Object.entries(YAML_HOSTS)) describe(`CEL inj
     }
   });
 
+  test('multi-line plain and quoted scalars; an unclosed quote ends at the dedent', async () => {
+    const l = await yaml([
+      'spec:', //                                 0
+      '  validations:', //                        1
+      '  - expression: object.a &&', //           2
+      '      object.b # c', //                    3
+      '    message: m', //                        4
+      '  - expression: "object.c &&', //          5
+      '      object.d"', //                       6
+      '    reason: r', //                         7
+      "  - expression: 'object.e", //             8 (being typed: no closing quote yet)
+      '    messageExpression: object.f', //       9
+    ].join('\n'));
+    expectCelEmbedded(l, 2, 'object', 'line');
+    expectCelEmbedded(l, 3, 'object', 'line');
+    expectScope(l, 3, 'b', 'variable.other.member.cel');
+    expectScope(l, 3, '# c', 'comment.line.number-sign.yaml');
+    expectNotCel(l, 3, '# c');
+    expectNotCel(l, 4, 'message');
+    expectCelEmbedded(l, 6, 'object', 'line');
+    expectScope(l, 6, '"', 'punctuation.definition.string.end.yaml');
+    expectNotCel(l, 7, 'reason');
+    expectCelEmbedded(l, 8, 'object', 'line');
+    // the key on the next line is a key again, and its own value is CEL again
+    expectScope(l, 9, 'messageExpression', 'entity.name.tag.yaml');
+    expectNotCel(l, 9, 'messageExpression');
+    expectCelEmbedded(l, 9, 'object', 'line');
+    expectNoScope(l, 9, 'object', 'string.quoted.single.yaml');
+  });
+
   test('CEL string literals inside quoted YAML scalars', async () => {
     const l = await yaml([
       // gateway-api style: raw triple-quoted CEL string inside a single-quoted YAML scalar
@@ -694,5 +736,11 @@ describe('package.json contributions', () => {
     assert.ok(lang, 'cel language not contributed');
     assert.ok(lang.extensions?.includes('.cel'));
     assert.ok(lang.configuration && existsSync(path.join(ROOT, lang.configuration)));
+    const conf = JSON.parse(readFileSync(path.join(ROOT, lang.configuration), 'utf8')) as {
+      comments?: { lineComment?: string };
+      brackets?: string[][];
+    };
+    assert.equal(conf.comments?.lineComment, '//');
+    assert.deepEqual(conf.brackets, [['{', '}'], ['[', ']'], ['(', ')']]);
   });
 });

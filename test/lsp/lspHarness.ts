@@ -98,15 +98,21 @@ export class LspSession {
     await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
   }
 
+  /** A point in the stream of published diagnostics; pass it to `diagnostics` to skip older ones. */
+  mark(): number {
+    return this.published.length;
+  }
+
   /** Resolves with the first diagnostics published for `uri` (after `since`) that satisfy `accept`. */
   async diagnostics(
     uri: string,
     accept: (p: PublishDiagnosticsParams) => boolean = () => true,
     timeoutMs = 10_000,
+    since = 0,
   ): Promise<PublishDiagnosticsParams> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const hit = this.published.find((p) => p.uri === uri && accept(p));
+      const hit = this.published.slice(since).find((p) => p.uri === uri && accept(p));
       if (hit) return hit;
       const left = deadline - Date.now();
       if (left <= 0) {

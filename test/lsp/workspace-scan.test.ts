@@ -4,66 +4,126 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { PublishDiagnosticsParams } from 'vscode-languageserver/node';
+import { SIZEE, UNDEFINED_FIELD_CODE, WIDGET_POLICY, widgetCrd } from './crdFixtures.js';
 import { LspSession } from './lspHarness.js';
 
-const CRD = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Widget, plural: widgets}
-  versions:
-    - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}
-`;
+/** Whether the policy's misspelt field is reported: only possible when the CRD is indexed. */
+const flagsSizee = (p: PublishDiagnosticsParams) =>
+  p.diagnostics.some((d) => d.code === UNDEFINED_FIELD_CODE && d.range.start.line === SIZEE.line && d.range.start.character === SIZEE.character);
 
-describe('workspace scan at startup', () => {
+function tempDir(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'kcg-ws-'));
+  for (const [relative, text] of Object.entries(files)) {
+    mkdirSync(join(root, relative, '..'), { recursive: true });
+    writeFileSync(join(root, relative), text);
+  }
+  return root;
+}
+
+const folderOf = (root: string) => [{ uri: pathToFileURL(root).href, name: 'ws' }];
+const uriOf = (...parts: string[]) => pathToFileURL(join(...parts)).href;
+
+describe('workspace CRD index in the language server', () => {
   let root: string;
   before(() => {
-    root = mkdtempSync(join(tmpdir(), 'kcg-ws-'));
-    const write = (relative: string, text: string) => {
-      mkdirSync(join(root, relative, '..'), { recursive: true });
-      writeFileSync(join(root, relative), text);
-    };
-    write('crds/widget.yaml', CRD);
-    write('apps/app.yml', 'kind: ConfigMap\n');
-    write('notes.txt', CRD);
-    // Never read: dependencies, VCS data, and a file over the 5 MB bound.
-    write('node_modules/pkg/crd.yaml', CRD);
-    write('.git/crd.yaml', CRD);
-    write('huge.yaml', CRD + '#'.repeat(6 * 1024 * 1024));
+    root = tempDir({
+      'crds/widget.yaml': widgetCrd(),
+      'apps/app.yml': 'kind: ConfigMap\n',
+      'notes.txt': widgetCrd(),
+      // Never read: dependencies, VCS data, and a file over the 5 MB bound.
+      'node_modules/pkg/crd.yaml': widgetCrd(),
+      '.git/crd.yaml': widgetCrd(),
+      'huge.yaml': widgetCrd() + '#'.repeat(6 * 1024 * 1024),
+    });
     // A folder symlink cycle must not hang the walk.
     symlinkSync(root, join(root, 'apps', 'loop'));
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  const folder = () => [{ uri: pathToFileURL(root).href, name: 'ws' }];
-
-  it('reads the workspace YAML (bounded, skipping node_modules, .git and huge files) and still validates', async () => {
-    const session = await LspSession.start({ workspaceFolders: folder() });
+  it('scans the workspace folders (bounded) and checks a policy against a CRD that is not open', async () => {
+    const session = await LspSession.start({ workspaceFolders: folderOf(root) });
     try {
       assert.equal(await session.log(/scanned/), 'kube-cel-guard: scanned 2 YAML file(s); 1 define CRDs');
       assert.ok(session.logs.some((m) => /skipped 1 YAML file\(s\) over 5 MB/.test(m)));
-      const uri = pathToFileURL(join(root, 'apps', 'broken.yaml')).href;
-      await session.open(uri, 'a: [\n');
-      const published = await session.diagnostics(uri, (p) => p.diagnostics.length > 0);
-      assert.equal(published.diagnostics[0].code, 'KCG2001');
+      const uri = uriOf(root, 'apps', 'policy.yaml');
+      await session.open(uri, WIDGET_POLICY);
+      await session.diagnostics(uri, flagsSizee);
     } finally {
       await session.close();
     }
   });
 
-  it('does not scan an untrusted workspace, and still checks open files', async () => {
-    const session = await LspSession.start({ workspaceFolders: folder(), initializationOptions: { trusted: false } });
+  it('does not read the workspace when it is untrusted, and still checks open files', async () => {
+    const session = await LspSession.start({ workspaceFolders: folderOf(root), initializationOptions: { trusted: false } });
     try {
       await session.log(/untrusted workspace: checking open files only/);
       assert.ok(!session.logs.some((m) => /scanned/.test(m)));
-      const uri = pathToFileURL(join(root, 'apps', 'broken.yaml')).href;
-      await session.open(uri, 'a: [\n');
-      const published = await session.diagnostics(uri, (p) => p.diagnostics.length > 0);
-      assert.equal(published.diagnostics[0].code, 'KCG2001');
+      const uri = uriOf(root, 'apps', 'policy.yaml');
+      await session.open(uri, WIDGET_POLICY + 'broken: [\n');
+      const published = await session.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'KCG2001'));
+      assert.equal(flagsSizee(published), false, 'the CRD on disk was not read');
     } finally {
       await session.close();
+    }
+  });
+});
+
+describe('CRDs from open editors, crdPaths and file events', () => {
+  it('indexes a CRD opened in the editor, and follows its unsaved edits', async () => {
+    const session = await LspSession.start();
+    try {
+      const policy = 'file:///virtual/policy.yaml';
+      const crd = 'file:///virtual/crd.yaml';
+      await session.open(crd, widgetCrd(['size']));
+      await session.open(policy, WIDGET_POLICY);
+      await session.diagnostics(policy, flagsSizee);
+      // Adding the field to the CRD (unsaved) makes the policy's expression valid.
+      const mark = session.mark();
+      await session.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: crd, version: 2 },
+        contentChanges: [{ text: widgetCrd(['size', 'sizee']) }],
+      });
+      await session.diagnostics(policy, (p) => !flagsSizee(p), 10_000, mark);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('reads crdPaths outside the workspace, and re-reads when the setting changes', async () => {
+    const outside = tempDir({ 'widget.yaml': widgetCrd() });
+    const session = await LspSession.start({ settings: { crdPaths: [] } });
+    try {
+      const policy = 'file:///virtual/policy.yaml';
+      await session.open(policy, WIDGET_POLICY);
+      const first = await session.diagnostics(policy);
+      assert.equal(flagsSizee(first), false);
+      session.settings.current = { crdPaths: [outside] };
+      const mark = session.mark();
+      await session.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      await session.diagnostics(policy, flagsSizee, 10_000, mark);
+    } finally {
+      await session.close();
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('picks up a CRD written to disk after startup (workspace/didChangeWatchedFiles)', async () => {
+    const root = tempDir({ 'apps/app.yaml': 'kind: ConfigMap\n' });
+    const session = await LspSession.start({ workspaceFolders: folderOf(root) });
+    try {
+      const policy = uriOf(root, 'apps', 'policy.yaml');
+      await session.open(policy, WIDGET_POLICY);
+      const first = await session.diagnostics(policy);
+      assert.equal(flagsSizee(first), false);
+      writeFileSync(join(root, 'widget.yaml'), widgetCrd());
+      await session.connection.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: [{ uri: uriOf(root, 'widget.yaml'), type: 1 /* Created */ }],
+      });
+      await session.diagnostics(policy, flagsSizee);
+    } finally {
+      await session.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -3,6 +3,20 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { BROKEN_YAML, CLEAN_YAML, runCli, tempTree } from './cli-harness.js';
 
+// recursiveReadOnly on a writable mount: the engine offers fixes for it.
+const MOUNT_WITH_FIX = `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: c
+      image: busybox
+      volumeMounts:
+        - {name: data, mountPath: /data, recursiveReadOnly: Enabled}
+  volumes:
+    - {name: data, hostPath: {path: /mnt}}
+`;
+
 describe('kube-cel-guard check: output formats', () => {
   let tree: ReturnType<typeof tempTree>;
   before(() => {
@@ -10,20 +24,25 @@ describe('kube-cel-guard check: output formats', () => {
       'manifests/ok.yaml': CLEAN_YAML,
       'manifests/team a/bad.yaml': BROKEN_YAML,
       'tabs.yaml': 'a:\t"é" x\r\nb: 2\r\n',
+      // The error (`x`) sits after 1000 characters of one line.
+      'long.yaml': `a: "${'é'.repeat(996)}" x\n`,
+      // An escape sequence on the reported line must not reach the terminal.
+      'escape.yaml': 'a: "\u001b[31mred" x\n',
+      'mount.yaml': MOUNT_WITH_FIX,
     });
   });
   after(() => tree.cleanup());
 
   describe('text', () => {
-    it('prints file:line:col, the source line, and a caret under the range, counting characters', () => {
+    it('prints file:line:col, the source line behind a gutter, and a caret under the range, counting characters', () => {
       const run = runCli(['check', 'manifests'], { cwd: tree.dir });
       assert.equal(run.status, 1);
       const lines = run.stdout.split('\n');
       const header = lines.findIndex((l) => l.includes('KCG2001'));
       assert.match(lines[header], /^manifests\/team a\/bad\.yaml:4:10: error KCG2001: YAML syntax error: .+$/);
-      assert.equal(lines[header + 1], '  k: "😀" xyz');
+      assert.equal(lines[header + 1], '    4 |   k: "😀" xyz');
       // Under 'xyz': nine spaces for the nine characters before it (the emoji is one).
-      assert.equal(lines[header + 2], '         ^~~');
+      assert.equal(lines[header + 2], '      |          ^~~');
       assert.equal(lines.at(-2), '1 error, 0 warnings in 2 files');
     });
 
@@ -31,8 +50,33 @@ describe('kube-cel-guard check: output formats', () => {
       const run = runCli(['check', 'tabs.yaml'], { cwd: tree.dir });
       const [header, source, caret] = run.stdout.split('\n');
       assert.match(header, /^tabs\.yaml:1:8: error KCG2001: /);
-      assert.equal(source, 'a:\t"é" x');
-      assert.equal(caret, '  \t    ^');
+      assert.equal(source, '    1 | a:\t"é" x');
+      assert.equal(caret, '      |   \t    ^');
+    });
+
+    it('shows a window of a very long line, with the caret still under the error', () => {
+      const run = runCli(['check', 'long.yaml'], { cwd: tree.dir });
+      const [header, source, caret] = run.stdout.split('\n');
+      assert.match(header, /^long\.yaml:1:1003: error KCG2001: /);
+      assert.ok(source.length < 200, `shown: ${source.length} characters`);
+      assert.match(source, /^ +1 \| …é+" x$/);
+      assert.equal(Array.from(caret).indexOf('^'), Array.from(source).indexOf('x'));
+    });
+
+    it('replaces control characters instead of printing them', () => {
+      const run = runCli(['check', 'escape.yaml'], { cwd: tree.dir });
+      assert.ok(!run.stdout.includes('\u001b'));
+      const [, source, caret] = run.stdout.split('\n');
+      assert.equal(source, '    1 | a: "?[31mred" x');
+      assert.equal(caret.indexOf('^'), source.indexOf('x'));
+    });
+
+    it('lists the titles of the quick-fixes an editor would offer', () => {
+      const run = runCli(['check', 'mount.yaml'], { cwd: tree.dir });
+      const lines = run.stdout.split('\n');
+      const header = lines.findIndex((l) => /^mount\.yaml:9:\d+: \w+ KCG\d{4}: /.test(l));
+      assert.ok(header >= 0, run.stdout);
+      assert.match(lines[header + 3], /^ {6}= fix available: \S.+$/);
     });
   });
 

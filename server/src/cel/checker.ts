@@ -7,16 +7,17 @@
  */
 import type { CelFeatures, CelIssue, CelType, OverloadDecl } from './api.js';
 import { CEL_CODES, celIssue } from './issues.js';
-import { callNameSpan, indexSpan, operatorSpan, selectSpan, ternarySpan, type Span } from './locate.js';
+import { callNameSpan, indexSpan, nodeSpan, operatorSpan, selectSpan, ternarySpan, type Span } from './locate.js';
 import { checkMacro, matchMacro } from './macros.js';
-import { type AstNode, unalias } from './parse.js';
+import { type AstNode, OPTIONAL_ENTRY_OP, unalias } from './parse.js';
 import {
-  BOOL, BYTES, DOUBLE, DYN, ERROR, INT, NULL, STRING, UINT, Substitution, formatType,
+  BOOL, BYTES, DOUBLE, DYN, ERROR, INT, NULL, STRING, UINT, Substitution, containsError, formatType,
   isAssignableList, isDyn, listOf, mapOf, mostGeneral, optionalOf, optionalValue, param, substitute, typeOf,
 } from './types.js';
 import { formatCallSignature, resolveOverload } from './overloads.js';
-import { STRUCT_CALL } from './structs.js';
+import { STRUCT_CALL } from './syntaxRewrite.js';
 import { checkStructLiteral } from './structCheck.js';
+import { programIssues } from './programChecks.js';
 import { validateLiterals } from './validators.js';
 
 /** What the checker resolves names against (built once per CelEnvironment). */
@@ -34,6 +35,11 @@ export interface CheckerEnv {
 
 export interface CheckOutput {
   issues: CelIssue[];
+  /**
+   * What program creation would reject after a successful compile (programChecks.ts); only
+   * meaningful when `issues` is empty and the consumer accepted the result type.
+   */
+  programIssues: CelIssue[];
   /** Final type of every node (type parameters resolved, unbound ones as dyn). */
   types: Map<AstNode, CelType>;
   /** Overload ids each call/operator node resolved to. */
@@ -50,6 +56,7 @@ const BINARY_FUNCTIONS: Record<string, string> = {
 };
 
 const MAX_INT = 9223372036854775807n;
+const MAX_ISSUES = 100;
 
 export class Checker {
   readonly types = new Map<AstNode, CelType>();
@@ -117,6 +124,7 @@ export class Checker {
         return this.resolveCall(node, '_?_:_', undefined, types, ternarySpan(this.src, node));
       }
       case '&&': case '||': return this.checkLogicalChain(node);
+      case OPTIONAL_ENTRY_OP: return this.check(node.args as AstNode); // only inside literals, handled there
       case '!_': {
         const arg = node.args as AstNode;
         return this.resolveCall(node, '!_', undefined, [this.check(arg)], { start: node.start, end: node.start + 1 });
@@ -235,7 +243,7 @@ export class Checker {
         result = DYN;
         break;
       default:
-        if (!isDyn(target) && target.kind !== 'error') {
+        if (!isDyn(target) && !containsError(target)) {
           this.report(CEL_CODES.otherTypeError, selectSpan(this.src, node), `type '${formatType(target)}' does not support field selection`);
         }
         result = DYN;
@@ -268,9 +276,9 @@ export class Checker {
   private checkGlobalCall(node: AstNode): CelType {
     const macro = matchMacro(this, node);
     if (macro) return checkMacro(this, node, macro);
-    const [name, args] = node.args as [string, AstNode[]];
+    const [alias, args] = node.args as [string, AstNode[]];
     const argTypes = args.map((a) => this.check(a));
-    return this.resolveNamed(node, name, undefined, argTypes);
+    return this.resolveNamed(node, unalias(alias), undefined, argTypes);
   }
 
   private checkMemberCall(node: AstNode): CelType {
@@ -315,6 +323,8 @@ export class Checker {
 
   /** Report cel-go's no-matching-overload error for a call the checker synthesises (macros). */
   noMatchingOverload(name: string, args: CelType[], isMember: boolean, span: Span): void {
+    // An argument that carries an earlier error would only repeat that error.
+    if (args.some((t) => containsError(this.resolved(t)))) return;
     const sig = formatCallSignature(args.map((t) => formatType(substitute(this.mapping, t, true))), isMember);
     this.report(CEL_CODES.noMatchingOverload, span, `found no matching overload for '${name}' applied to '${sig}'`);
   }
@@ -349,7 +359,15 @@ export class Checker {
 
   private checkList(node: AstNode): CelType {
     let elem: CelType | undefined;
-    for (const e of node.args as AstNode[]) elem = this.joinTypes(elem, this.check(e));
+    for (const e of node.args as AstNode[]) {
+      if (e.op === OPTIONAL_ENTRY_OP) {
+        const inner = e.args as AstNode;
+        const t = this.setType(e, this.check(inner));
+        elem = this.joinTypes(elem, this.optionalEntryValue(e, inner, t));
+      } else {
+        elem = this.joinTypes(elem, this.check(e));
+      }
+    }
     return listOf(elem ?? this.freshTypeVar());
   }
 
@@ -357,10 +375,31 @@ export class Checker {
     let key: CelType | undefined;
     let value: CelType | undefined;
     for (const [k, v] of node.args as Array<[AstNode, AstNode]>) {
-      key = this.joinTypes(key, this.check(k));
-      value = this.joinTypes(value, this.check(v));
+      const optional = k.op === OPTIONAL_ENTRY_OP;
+      const keyType = optional ? this.setType(k, this.check(k.args as AstNode)) : this.check(k);
+      const valueType = this.check(v);
+      key = this.joinTypes(key, keyType);
+      value = this.joinTypes(value, optional ? this.optionalEntryValue(k, v, valueType) : valueType);
     }
     return mapOf(key ?? this.freshTypeVar(), value ?? this.freshTypeVar());
+  }
+
+  /**
+   * The value of an optional entry (`[?x]`, `{?k: v}`, `Obj{?f: v}`) must be an optional; the
+   * literal holds its value type (cel-go checkCreateList/Map/Struct).
+   */
+  optionalEntryValue(marker: AstNode, value: AstNode, valueType: CelType): CelType {
+    if (!this.features.optionalTypes) {
+      this.report(CEL_CODES.syntax, { start: marker.start, end: marker.start + 1 }, "unsupported syntax '?'");
+      return ERROR;
+    }
+    const t = this.resolved(valueType);
+    const inner = optionalValue(t);
+    if (inner) return inner;
+    if (!isDyn(t) && !containsError(t)) {
+      this.report(CEL_CODES.otherTypeError, nodeSpan(this.src, value), `expected type '${formatType(optionalOf(t))}' but found '${formatType(t)}'`);
+    }
+    return t;
   }
 }
 
@@ -372,7 +411,7 @@ export function checkAst(src: string, ast: AstNode, env: CheckerEnv): CheckOutpu
     rootType = checker.check(ast);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    return { issues: [celIssue(CEL_CODES.syntax, 0, Math.min(1, src.length), 'expression recursion limit exceeded: 250')], types: new Map(), overloads: new Map(), type: ERROR };
+    return { issues: [celIssue(CEL_CODES.syntax, 0, Math.min(1, src.length), 'expression recursion limit exceeded: 250')], programIssues: [], types: new Map(), overloads: new Map(), type: ERROR };
   }
   const types = new Map<AstNode, CelType>();
   for (const [n, t] of checker.types) types.set(n, substitute(checker.mapping, t, true));
@@ -380,5 +419,8 @@ export function checkAst(src: string, ast: AstNode, env: CheckerEnv): CheckOutpu
   const issues = checker.issues;
   if (issues.length === 0) issues.push(...validateLiterals(src, ast, types, env.features));
   issues.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { issues, types, overloads: checker.overloads, type };
+  // cel-go stops listing after 100 errors (`<n> more errors were truncated`).
+  if (issues.length > MAX_ISSUES) issues.length = MAX_ISSUES;
+  const program = issues.length === 0 ? programIssues(ast, (n) => checker.overloads.has(n), env.features) : [];
+  return { issues, programIssues: program, types, overloads: checker.overloads, type };
 }

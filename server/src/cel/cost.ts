@@ -7,7 +7,7 @@
  * Priority: never overestimate a rule a real apiserver accepts; exactness second.
  */
 import type { CelType } from './api.js';
-import type { AstNode } from './parse.js';
+import { OPTIONAL_ENTRY_OP, type AstNode } from './parse.js';
 import { escape } from './escaping.js';
 import { registerCodes } from '../engine/codes.js';
 
@@ -335,12 +335,15 @@ class Estimator {
         return add(this.cost(n.args as AstNode), ONE);
       case '!_':
         return add(this.cost(n.args as AstNode), ONE);
+      case OPTIONAL_ENTRY_OP:
+        // `[?x]` / `{?k: x}`: the entry costs what its optional value costs.
+        return this.cost(n.args as AstNode);
       case 'call':
         return this.globalCall(n);
       case 'rcall':
         return this.memberCall(n);
       default:
-        return this.binary(n);
+        return Array.isArray(n.args) && n.args.length === 2 ? this.binary(n) : ONE;
     }
   }
 
@@ -401,6 +404,9 @@ class Estimator {
     }
     const argCosts = args.map((a) => this.cost(a));
     const tc = this.cost(target);
+    // Unwrapping an optional keeps the schema path (`oldSelf.value()` is sized like self).
+    const targetPath = this.paths.get(target);
+    if ((name === 'value' || name === 'orValue') && targetPath && this.kindOf(target) === 'opaque') this.paths.set(n, targetPath);
     return add(add(this.functionCost(n, name, target, args), sum(argCosts)), tc);
   }
 
@@ -582,9 +588,16 @@ class Estimator {
   }
 }
 
-/** The [min, max] estimated cost of one checked expression. */
-export function estimateCost(ast: AstNode, ctx: CostContext): Range {
-  return new Estimator(ctx).cost(ast);
+/**
+ * The [min, max] estimated cost of one checked expression; undefined if the expression has a
+ * shape the estimator does not know (no estimate is better than a wrong KCG1006).
+ */
+export function estimateCost(ast: AstNode, ctx: CostContext): Range | undefined {
+  try {
+    return new Estimator(ctx).cost(ast);
+  } catch {
+    return undefined;
+  }
 }
 
 function unionEntries(a: Range | undefined, b: Range | undefined): Range {

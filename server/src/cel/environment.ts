@@ -4,8 +4,9 @@
  * consumer's result-type rule. Results are cached per expression text, since an edit usually
  * touches one expression of a document and the rest are re-checked unchanged.
  */
-import type { CelCheckResult, CelEnvironmentConfig, CelFeatures, CelType, ExpectedResult, OverloadDecl } from './api.js';
+import type { CelCheckResult, CelEnvironmentConfig, CelFeatures, CelIssue, CelType, ExpectedResult, OverloadDecl } from './api.js';
 import { type CheckOutput, type CheckerEnv, checkAst } from './checker.js';
+import { CODES } from '../engine/codes.js';
 import { CEL_CODES, celIssue } from './issues.js';
 import { type AstNode, parseCel } from './parse.js';
 import { standardOverloads, standardTypeIdentifiers } from './stdlib.js';
@@ -25,7 +26,8 @@ export interface CheckedExpression extends CelCheckResult {
 interface CachedCheck {
   ast?: AstNode;
   output?: CheckOutput;
-  syntaxIssue?: CelCheckResult['issues'][number];
+  /** A syntax error, or an internal failure, that replaces the checker output. */
+  syntaxIssue?: CelIssue;
 }
 
 const CACHE_LIMIT = 2000;
@@ -85,6 +87,8 @@ export class CelEnvironment {
         issues.push(celIssue(CEL_CODES.wrongResultType, start, end, mismatch));
       }
     }
+    // Kubernetes creates the program only for an expression that compiled with the right type.
+    if (issues.length === 0 && output) issues.push(...output.programIssues);
     return {
       issues,
       type,
@@ -102,13 +106,22 @@ export class CelEnvironment {
       this.cache.set(expression, hit);
       return hit;
     }
-    const parsed = parseCel(expression);
-    const entry: CachedCheck = parsed.ast
-      ? { ast: parsed.ast, output: checkAst(expression, parsed.ast, this.env) }
-      : { syntaxIssue: parsed.issue };
+    const entry = this.parseAndCheck(expression);
     this.cache.set(expression, entry);
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
     return entry;
+  }
+
+  private parseAndCheck(expression: string): CachedCheck {
+    const parsed = parseCel(expression);
+    if (!parsed.ast) return { syntaxIssue: parsed.issue };
+    try {
+      return { ast: parsed.ast, output: checkAst(expression, parsed.ast, this.env) };
+    } catch (e) {
+      // A checker bug (or a throwing schema type) must not take the whole document down.
+      const message = `kube-cel-guard could not type-check this expression: ${e instanceof Error ? e.message : String(e)}`;
+      return { ast: parsed.ast, syntaxIssue: celIssue(CODES.internal, 0, expression.length, message) };
+    }
   }
 }
 

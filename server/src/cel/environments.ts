@@ -6,7 +6,6 @@
 import type { CelEnvironmentConfig, CelField, CelIssue, CelType, ExpectedResult, OverloadDecl } from './api.js';
 import { CelEnvironment, type AstNode, type CheckedExpression } from './environment.js';
 import { CEL_CODES } from './issues.js';
-import { selectSpan } from './locate.js';
 import { COST_CODE, costExceededMessage, estimateCost, ruleCostWithCardinality } from './cost.js';
 import type { KubernetesVersion } from '../engine/options.js';
 import {
@@ -15,8 +14,10 @@ import {
 } from './k8sTypes.js';
 import { formatTypeName } from './types.js';
 import {
-  K8S_CODES, kubernetesFeatures, kubernetesOverloads, minorOf, unavailableFunction, type LibraryOptions, type Phase,
+  kubernetesFeatures, kubernetesOverloads, minorOf, versionGatingIssues, type LibraryOptions, type Phase,
 } from './k8sLibraries.js';
+import { droppedFieldNotes } from './schemaTypes.js';
+import { childrenOf } from './parse.js';
 
 export interface BuiltEnvironment {
   config: CelEnvironmentConfig;
@@ -385,9 +386,12 @@ export function celEnvironmentFor(env: BuiltEnvironment): CelEnvironment {
  */
 export function checkKubernetesCel(expression: string, env: BuiltEnvironment): KubernetesCheckResult {
   const checked = celEnvironmentFor(env).check(expression, env.expected);
-  const issues = checked.issues.map((i) => versionGatedIssue(i, expression, env));
+  const gating = { version: env.version, phase: env.phase, features: env.config.features, variables: env.config.variables };
+  const issues = (checked.ast ? versionGatingIssues(expression, checked.ast, checked.issues, gating) : checked.issues).map((i) =>
+    uncorrelatableOldSelf(i, env),
+  );
   const result: KubernetesCheckResult = { ...checked, issues };
-  if (checked.ast) issues.push(...droppedFieldNotes(expression, checked.ast, checked));
+  if (checked.ast) issues.push(...droppedFieldNotes(expression, checked.ast, checked.typeOf));
   if (env.cost && checked.ast && !issues.some((i) => i.severity === 'error')) {
     const variableSchemas: Record<string, { schema: object; isResourceRoot: boolean }> = {
       self: { schema: env.cost.schema, isResourceRoot: env.cost.isResourceRoot },
@@ -396,6 +400,7 @@ export function checkKubernetesCel(expression: string, env: BuiltEnvironment): K
     const types = new Map<AstNode, CelType>();
     collectTypes(checked.ast, checked, types);
     const estimate = estimateCost(checked.ast, { types, variableSchemas });
+    if (!estimate) return result;
     result.estimatedCost = estimate;
     const total = ruleCostWithCardinality(estimate.max, env.cost.cardinality, env.cost.schema, env.cost.isResourceRoot);
     result.ruleCost = total;
@@ -405,38 +410,12 @@ export function checkKubernetesCel(expression: string, env: BuiltEnvironment): K
   return result;
 }
 
-/** An `undeclared reference` to a function of a later release becomes KCG1007. */
-function versionGatedIssue(issue: CelIssue, _expression: string, env: BuiltEnvironment): CelIssue {
-  if (issue.code !== CEL_CODES.undeclaredReference) return issue;
-  const name = /^undeclared reference to '([^']+)'/.exec(issue.message)?.[1];
-  if (name === 'oldSelf' && env.oldSelfUncorrelatable) {
+/** The apiserver's wording for oldSelf on the uncorrelatable portion of a CRD schema. */
+function uncorrelatableOldSelf(issue: CelIssue, env: BuiltEnvironment): CelIssue {
+  if (env.oldSelfUncorrelatable && issue.code === CEL_CODES.undeclaredReference && issue.message.startsWith("undeclared reference to 'oldSelf'")) {
     return { ...issue, message: 'oldSelf cannot be used on the uncorrelatable portion of the schema' };
   }
-  const message = name ? unavailableFunction(name, env.version, env.phase) : undefined;
-  return message ? { ...issue, code: K8S_CODES.unavailableFunction, message } : issue;
-}
-
-/** KCG1010 info notes on selections of fields the apiserver drops from its types (Quantity). */
-function droppedFieldNotes(src: string, ast: AstNode, checked: CheckedExpression): CelIssue[] {
-  const out: CelIssue[] = [];
-  walk(ast, (node) => {
-    if (node.op !== '.' && node.op !== '.?') return;
-    const [operand, field] = node.args as [AstNode, string];
-    let t = checked.typeOf(operand);
-    if (t?.kind === 'opaque' && t.name === 'optional_type' && t.params[0]) t = t.params[0];
-    if (t?.kind !== 'object') return;
-    const f = t.fields().get(field) ?? t.fields().get(`__${field}__`);
-    if (!f?.apiserverDrops) return;
-    const span = selectSpan(src, node);
-    out.push({
-      start: span.start,
-      end: span.end,
-      severity: 'info',
-      code: K8S_CODES.apiserverDropsField,
-      message: `the apiserver's type check will warn here (undefined field '${field}'): it cannot type resource.Quantity fields, although '${field}' exists at runtime`,
-    });
-  });
-  return out;
+  return issue;
 }
 
 function collectTypes(ast: AstNode, checked: CheckedExpression, into: Map<AstNode, CelType>): void {
@@ -446,15 +425,12 @@ function collectTypes(ast: AstNode, checked: CheckedExpression, into: Map<AstNod
   });
 }
 
-/** Visits every AST node (cel-js shapes: args is a node, a node list, or [name, target, args]). */
-function walk(node: AstNode, visit: (n: AstNode) => void, depth = 0): void {
-  if (depth > 500) return;
-  visit(node);
-  const visitAny = (v: unknown): void => {
-    if (Array.isArray(v)) for (const x of v) visitAny(x);
-    else if (v && typeof v === 'object' && 'op' in v && typeof (v as AstNode).op === 'string') walk(v as AstNode, visit, depth + 1);
-    else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) for (const x of Object.values(v)) visitAny(x);
-  };
-  if (node.op === 'value' || node.op === 'id') return;
-  visitAny(node.args);
+/** Visits every AST node (iteratively: expressions can nest 250 deep). */
+function walk(root: AstNode, visit: (n: AstNode) => void): void {
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    visit(n);
+    stack.push(...childrenOf(n));
+  }
 }

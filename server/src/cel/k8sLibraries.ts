@@ -3,7 +3,10 @@
  * OverloadDecls, gated by Kubernetes version and expression phase (k8s-cel.md §0, §5).
  * Source of truth: data/k8s-cel-functions.json, a copy of docs/k8s-cel-functions.json.
  */
-import type { CelFeatures, CelType, OverloadDecl } from './api.js';
+import type { CelFeatures, CelIssue, CelType, OverloadDecl } from './api.js';
+import { childrenOf, type AstNode } from './parse.js';
+import { CEL_CODES } from './issues.js';
+import { callNameSpan } from './locate.js';
 import type { KubernetesVersion } from '../engine/options.js';
 import { registerCodes } from '../engine/codes.js';
 import { LIBRARY_TYPES, T, listOf, mapOf, optionalOf } from './k8sTypes.js';
@@ -280,4 +283,112 @@ export function unavailableFunction(name: string, version: KubernetesVersion, ph
 /** all/exists/exists_one also exist as one-variable standard macros; arity decides, not the name. */
 function isStandardMacroName(e: FunctionEntry): boolean {
   return e.kind === 'macro' && ['all', 'exists', 'exists_one', 'existsOne'].includes(e.name);
+}
+
+// ---------------------------------------------------------------- KCG1007 in checked expressions
+
+/** What version gating needs to know about the environment an expression was checked in. */
+export interface GatingContext {
+  version: KubernetesVersion;
+  phase: Phase;
+  features: CelFeatures;
+  variables: Record<string, unknown>;
+}
+
+/**
+ * Rewrites the core's issues for calls that a later Kubernetes release would accept into KCG1007:
+ * an undeclared function becomes "not available in Kubernetes X: it needs Y", and the cascade of
+ * undeclared pieces of a qualified call or of a macro's loop variables is folded into one issue.
+ */
+export function versionGatingIssues(src: string, ast: AstNode, issues: readonly CelIssue[], env: GatingContext): CelIssue[] {
+  const gated = gatedCalls(src, ast, env);
+  return [
+    ...gated.map((g) => g.issue),
+    ...issues.filter((i) => !gated.some((g) => g.explains(i))).map((i) => undeclaredFunctionIssue(i, env)),
+  ].sort((a, b) => a.start - b.start);
+}
+
+/** An `undeclared reference` to a function of a later release becomes KCG1007. */
+function undeclaredFunctionIssue(issue: CelIssue, env: GatingContext): CelIssue {
+  if (issue.code !== CEL_CODES.undeclaredReference) return issue;
+  const name = /^undeclared reference to '([^']+)'/.exec(issue.message)?.[1];
+  const message = name ? unavailableFunction(name, env.version, env.phase) : undefined;
+  return message ? { ...issue, code: K8S_CODES.unavailableFunction, message } : issue;
+}
+
+const TWO_VAR_MACROS: Record<string, number[]> = {
+  all: [3], exists: [3], existsOne: [3], exists_one: [3], transformList: [3, 4], transformMap: [3, 4], transformMapEntry: [3, 4],
+};
+
+interface GatedCall {
+  issue: CelIssue;
+  /** The core's issues this one replaces (undeclared pieces of the call and its loop variables). */
+  explains(i: CelIssue): boolean;
+}
+
+/**
+ * Calls the core reports as undeclared pieces but which are really "needs a newer release":
+ * qualified functions (`lists.range(3)` → 'lists', 'range'), the two-variable macro forms and
+ * `existsOne`, whose loop variables otherwise show up as undeclared too.
+ */
+function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] {
+  const out: GatedCall[] = [];
+  const features = env.features;
+  forEachNode(ast, (node) => {
+    if (node.op !== 'rcall') return;
+    const [name, target, args] = node.args as [string, AstNode, AstNode[]];
+    const span = callNameSpan(src, node);
+    let message: string | undefined;
+    let loopVars: string[] = [];
+    const qualifier = qualifiedName(target);
+    if (qualifier !== undefined && !(qualifier.split('.')[0] in env.variables)) {
+      message = unavailableFunction(`${qualifier}.${name}`, env.version, env.phase);
+      if (message) span.start = target.start;
+    } else if (TWO_VAR_MACROS[name]?.includes(args.length) && !features.twoVarComprehensions && args[0]?.op === 'id' && args[1]?.op === 'id') {
+      message = `the two-variable form of '${name}' is not available in Kubernetes ${env.version}: it needs ${env.phase === 'new' ? '1.33 (new expressions)' : '1.32 (stored expressions)'}`;
+      loopVars = [args[0].args as string, args[1].args as string];
+    } else if (((name === 'sortBy' && !features.sortBy) || (name === 'optFlatMap' && !features.optFlatMap)) && args.length === 2 && args[0]?.op === 'id') {
+      message = unavailableFunction(name, env.version, env.phase);
+      loopVars = [args[0].args as string];
+    } else if (name === 'existsOne' && args.length === 2 && !features.existsOne && args[0]?.op === 'id') {
+      message = `function 'existsOne' is not available in Kubernetes ${env.version}: it needs 1.33 (or use exists_one)`;
+      loopVars = [args[0].args as string];
+    }
+    if (!message) return;
+    const nameSpan = { ...span };
+    out.push({
+      issue: { start: nameSpan.start, end: nameSpan.end, severity: 'error', code: K8S_CODES.unavailableFunction, message },
+      explains: (i) => {
+        if (i.code !== CEL_CODES.undeclaredReference) return false;
+        if (i.start >= nameSpan.start && i.end <= nameSpan.end) return true;
+        const ref = /^undeclared reference to '([^']+)'/.exec(i.message)?.[1];
+        return ref !== undefined && loopVars.includes(ref) && i.start >= node.start && i.end <= node.end;
+      },
+    });
+  });
+  return out;
+}
+
+/** `a.b.c` built only from identifiers and selections, else undefined. */
+function qualifiedName(node: AstNode): string | undefined {
+  const parts: string[] = [];
+  let n = node;
+  while (n.op === '.') {
+    const [operand, field] = n.args as [AstNode, string];
+    parts.push(field);
+    n = operand;
+  }
+  if (n.op !== 'id') return undefined;
+  parts.push(n.args as string);
+  return parts.reverse().join('.');
+}
+
+/** Visits every node, iteratively (expressions may nest 250 deep). */
+function forEachNode(root: AstNode, visit: (n: AstNode) => void): void {
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    visit(n);
+    stack.push(...childrenOf(n));
+  }
 }

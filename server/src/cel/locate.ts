@@ -5,7 +5,7 @@
  * we find them by scanning the source from the end of the left child, skipping whitespace,
  * `//` comments and the ')' that close parenthesised operands (cel-js keeps no paren nodes).
  */
-import type { AstNode } from './parse.js';
+import { type AstNode, childrenOf } from './parse.js';
 
 export interface Span {
   start: number;
@@ -63,7 +63,7 @@ export function dotOffset(src: string, receiver: AstNode): number {
 /** The function name of a call `f(..)` or member call `a.f(..)`. */
 export function callNameSpan(src: string, node: AstNode): Span {
   if (node.op === 'call') {
-    const name = (node.args as [string, AstNode[]])[0];
+    const name = (node.args as [string, AstNode[]])[0]; // aliases (parse.ts) keep the length
     return { start: node.start, end: node.start + name.length };
   }
   const [name, receiver] = node.args as [string, AstNode, AstNode[]];
@@ -117,4 +117,18 @@ export function nodeSpan(src: string, node: AstNode): Span {
     default:
       return isBinaryOp(node.op) ? operatorSpan(src, node) : { start: node.start, end: node.end };
   }
+}
+
+/**
+ * The nodes containing `offset`, outermost first (for hover: the last one is the innermost).
+ * A selection `a.f` contains its field name; an offset between tokens belongs to the enclosing node.
+ */
+export function nodePathAt(root: AstNode, offset: number): AstNode[] {
+  const path: AstNode[] = [];
+  let node: AstNode | undefined = root;
+  while (node && offset >= node.start && offset <= node.end) {
+    path.push(node);
+    node = childrenOf(node).find((c) => offset >= c.start && offset <= c.end && c.end > c.start);
+  }
+  return path;
 }

@@ -9,7 +9,7 @@ import type { Checker } from './checker.js';
 import { CEL_CODES } from './issues.js';
 import { callNameSpan, nodeSpan } from './locate.js';
 import type { AstNode } from './parse.js';
-import { BOOL, DYN, ERROR, INT, formatType, isDyn, listOf, mapOf, optionalOf, optionalValue } from './types.js';
+import { BOOL, DYN, ERROR, INT, containsError, formatType, isDyn, listOf, mapOf, optionalOf, optionalValue } from './types.js';
 
 export type MacroKind =
   | 'has' | 'all' | 'exists' | 'exists_one' | 'map' | 'filter'
@@ -59,9 +59,10 @@ function rangeVars(checker: Checker, range: AstNode, rangeType: CelType, twoVars
     case 'list': return twoVars ? [INT, t.elem] : [t.elem, t.elem];
     case 'map': return [t.key, t.value];
     case 'dyn': case 'any': case 'error': case 'param':
-      checker.assignable(DYN, t);
+      checker.assignable(DYN, t); // binds an unbound parameter to dyn, as cel-go does
       return [DYN, DYN];
     default:
+      if (containsError(t)) return [ERROR, ERROR];
       checker.report(CEL_CODES.otherTypeError, nodeSpan(checker.src, range),
         `expression of type '${formatType(t)}' cannot be range of a comprehension (must be list, map, or dynamic)`);
       return [ERROR, ERROR];
@@ -107,25 +108,34 @@ function checkBind(checker: Checker, args: AstNode[]): CelType {
   return checker.withScope(scopeOf([name], [init]), () => checker.check(args[2]));
 }
 
+/** dyn, error and unbound type parameters accept anything (cel-go isDynOrError plus params). */
+function isWildcard(t: CelType): boolean {
+  return isDyn(t) || t.kind === 'error' || t.kind === 'param';
+}
+
+/**
+ * `opt.optMap(x, e)` expands to `opt.hasValue() ? optional.of(cel.bind(x, opt.value(), e)) :
+ * optional.none()`; optFlatMap omits the `optional.of`, so `e` must itself be optional.
+ */
 function checkOptMap(checker: Checker, node: AstNode, target: AstNode, args: AstNode[], flat: boolean): CelType {
   const name = iterVar(checker, args[0]);
   const targetType = checker.resolved(checker.check(target));
   const span = callNameSpan(checker.src, node);
   let valueType = optionalValue(targetType);
   if (!valueType) {
-    if (isDyn(targetType) || targetType.kind === 'error' || targetType.kind === 'param') valueType = DYN;
+    if (isWildcard(targetType)) valueType = DYN;
     else {
-      // The expansion is `t.hasValue() ? ... t.value() ... : optional.none()`.
       checker.noMatchingOverload('hasValue', [targetType], true, span);
       checker.noMatchingOverload('value', [targetType], true, span);
       valueType = ERROR;
     }
   }
-  const body = checker.withScope(scopeOf([name], [valueType]), () => checker.check(args[1]));
-  if (!flat) return body.kind === 'error' ? ERROR : optionalOf(body);
-  const resolved = checker.resolved(body);
-  if (optionalValue(resolved) || isDyn(resolved) || resolved.kind === 'error' || resolved.kind === 'param') return resolved.kind === 'param' || isDyn(resolved) ? optionalOf(DYN) : resolved;
-  checker.noMatchingOverload('_?_:_', [BOOL, resolved, optionalOf(DYN)], false, span);
+  const body = checker.resolved(checker.withScope(scopeOf([name], [valueType]), () => checker.check(args[1])));
+  if (body.kind === 'error') return ERROR;
+  if (!flat) return optionalOf(body);
+  if (optionalValue(body)) return body;
+  if (isWildcard(body)) return optionalOf(DYN);
+  checker.noMatchingOverload('_?_:_', [BOOL, body, optionalOf(DYN)], false, span);
   return ERROR;
 }
 
@@ -171,7 +181,7 @@ function checkComprehension(checker: Checker, node: AstNode, kind: MacroKind, ta
       const entry = checker.resolved(types[types.length - 1]);
       if (types.length === 2) requireBool(checker, node, types[0], '_?_:_', [types[0], entry, entry]);
       if (entry.kind === 'map') return entry;
-      if (isDyn(entry) || entry.kind === 'error' || entry.kind === 'param') return mapOf(DYN, DYN);
+      if (isWildcard(entry)) return mapOf(DYN, DYN);
       checker.noMatchingOverload('cel.@mapInsert', [mapOf(DYN, DYN), entry], false, span);
       return ERROR;
     }

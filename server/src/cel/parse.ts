@@ -6,7 +6,8 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { CelIssue } from './api.js';
 import { CEL_CODES, celIssue } from './issues.js';
-import { type Rewritten, rewriteStructLiterals } from './structs.js';
+import { type CelJsError, describe } from './parseErrors.js';
+import { type Rewritten, rewriteForCelJs } from './syntaxRewrite.js';
 
 /** The subset of cel-js's AST node we rely on (see node_modules/@marcbachmann/cel-js/lib/parser.js). */
 export interface AstNode {
@@ -17,6 +18,12 @@ export interface AstNode {
   readonly start: number;
   readonly end: number;
 }
+
+/**
+ * Marker node of an optional entry: `?x` in a list literal, `?k` as a map key or struct field
+ * (args: the entry's expression or key). cel-js has no such syntax; see syntaxRewrite.ts.
+ */
+export const OPTIONAL_ENTRY_OP = '?_';
 
 export type ParseOutcome = { ast: AstNode; issue?: undefined } | { ast?: undefined; issue: CelIssue };
 
@@ -48,57 +55,6 @@ export function unalias(name: string): string {
 
 const CEL_RESERVED = new Set(['as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
 
-const EXPECTED_TOKEN_TEXT: Record<string, string> = {
-  IDENTIFIER: 'IDENTIFIER', RPAREN: "')'", RBRACKET: "']'", RBRACE: "'}'", COLON: "':'", LPAREN: "'('", EOF: '<EOF>',
-};
-const ANY_EXPRESSION = "{'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}";
-
-interface CelJsError {
-  code?: string;
-  summary?: string;
-  message?: string;
-  range?: { start: number; end: number };
-}
-
-function tokenText(src: string, start: number, end: number): string {
-  if (start >= src.length) return '<EOF>';
-  const text = src.slice(start, Math.max(end, start + 1));
-  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
-}
-
-/** A cel-go-flavoured message for a cel-js parse error. */
-function describe(src: string, err: CelJsError, start: number, end: number): { code: string; message: string } {
-  const summary = err.summary ?? err.message ?? 'invalid expression';
-  switch (err.code) {
-    case 'expected_token': {
-      const expected = /^Expected (\w+)/.exec(summary)?.[1] ?? '';
-      return { code: CEL_CODES.syntax, message: `Syntax error: mismatched input '${tokenText(src, start, end)}' expecting ${EXPECTED_TOKEN_TEXT[expected] ?? expected}` };
-    }
-    case 'unexpected_token':
-      return { code: CEL_CODES.syntax, message: `Syntax error: mismatched input '${tokenText(src, start, end)}' expecting ${ANY_EXPRESSION}` };
-    case 'unexpected_character':
-      // The lexer says `Unexpected character: x`; the parser (input left over) quotes it.
-      if (/^Unexpected character: '/.test(summary)) {
-        return { code: CEL_CODES.syntax, message: `Syntax error: extraneous input '${tokenText(src, start, end)}' expecting <EOF>` };
-      }
-      return { code: CEL_CODES.syntax, message: `Syntax error: token recognition error at: '${src.slice(start, start + 1)}'` };
-    case 'unterminated_string':
-    case 'unterminated_triple_quoted_string':
-      return { code: CEL_CODES.syntax, message: 'Syntax error: unterminated string literal' };
-    case 'reserved_identifier': {
-      const name = src.slice(start, end);
-      return { code: CEL_CODES.otherTypeError, message: `reserved identifier: ${name}` };
-    }
-    case 'invalid_macro_argument':
-      return { code: CEL_CODES.syntax, message: 'argument must be a simple name' };
-    case 'invalid_integer':
-    case 'invalid_hex_integer':
-      return { code: CEL_CODES.invalidLiteral, message: `Syntax error: invalid int literal` };
-    default:
-      return { code: CEL_CODES.syntax, message: `Syntax error: ${summary.replace(/\.$/, '')}` };
-  }
-}
-
 function recursionIssue(src: string): CelIssue {
   return celIssue(CEL_CODES.syntax, 0, Math.min(src.length, 1), `expression recursion limit exceeded: ${MAX_RECURSION_DEPTH}`);
 }
@@ -122,7 +78,7 @@ export function childrenOf(node: AstNode): AstNode[] {
     case 'rcall': { const [, r, args] = a as [string, AstNode, AstNode[]]; return [r, ...args]; }
     case 'list': return a as AstNode[];
     case 'map': return (a as Array<[AstNode, AstNode]>).flat();
-    case '!_': case '-_': return [a as AstNode];
+    case '!_': case '-_': case OPTIONAL_ENTRY_OP: return [a as AstNode];
     default: return Array.isArray(a) ? (a as AstNode[]) : [];
   }
 }
@@ -142,14 +98,18 @@ function exceedsDepth(root: AstNode, limit: number): boolean {
   return false;
 }
 
-/** Moves every node's offsets from the rewritten text back to the original source. */
+/**
+ * Moves every node's offsets from the rewritten text back to the original source, and turns the
+ * `!_` nodes that stand for optional-entry `?` markers into OPTIONAL_ENTRY_OP nodes.
+ */
 function remapOffsets(root: AstNode, rewrite: Rewritten): void {
   const stack = [root];
   while (stack.length) {
-    const node = stack.pop()! as { pos: number; start: number; end: number } & AstNode;
+    const node = stack.pop()! as { op: string; pos: number; start: number; end: number } & AstNode;
     node.pos = rewrite.toOriginal(node.pos);
     node.start = rewrite.toOriginal(node.start);
     node.end = rewrite.toOriginal(node.end);
+    if (node.op === '!_' && rewrite.optionalMarkers.has(node.start)) node.op = OPTIONAL_ENTRY_OP;
     stack.push(...childrenOf(node));
   }
 }
@@ -159,8 +119,8 @@ export function parseCel(src: string): ParseOutcome {
     const size = countCodePoints(src, Number.MAX_SAFE_INTEGER);
     return { issue: celIssue(CEL_CODES.syntax, 0, src.length, `expression code point size exceeds limit: size: ${size}, limit ${MAX_CODE_POINTS}`) };
   }
-  // Struct literals are parsed as a synthetic member call (structs.ts); offsets are mapped back.
-  const rewrite = rewriteStructLiterals(src);
+  // Struct literals and optional entries are parsed in a rewritten form (syntaxRewrite.ts).
+  const rewrite = rewriteForCelJs(src);
   const original = (offset: number): number => (rewrite ? rewrite.toOriginal(offset) : offset);
   let text = rewrite?.text ?? src;
   for (let attempt = 0; attempt < 64; attempt++) {

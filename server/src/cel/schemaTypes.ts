@@ -5,7 +5,9 @@
  * first fields() call and cached; only list/map element chains are converted eagerly (they
  * decide whether a property is exposable at all). Nothing here throws on odd input.
  */
-import type { CelField, CelType } from './api.js';
+import type { CelField, CelIssue, CelType } from './api.js';
+import { childrenOf, type AstNode } from './parse.js';
+import { selectSpan } from './locate.js';
 import { escape } from './escaping.js';
 import { lazyObjectType, listOf, mapOf, T } from './k8sTypes.js';
 
@@ -21,6 +23,12 @@ export interface SchemaTypeOptions {
    * instead of dropping them as the apiserver does. Such fields carry `apiserverDrops: true`.
    */
   quantityAsDyn?: boolean;
+  /**
+   * VAP typing of a CRD kind: the apiserver publishes CRD schemas with `metadata` replaced by the
+   * full ObjectMeta (what its type checker resolves), so pass the ObjectMeta schema here to use it
+   * at the root instead of the CRD-rule view (§3.5: only name and generateName).
+   */
+  objectMetaSchema?: object;
 }
 
 type Schema = Record<string, unknown>;
@@ -31,7 +39,7 @@ interface Converted {
   apiserverDrops?: boolean;
 }
 
-/** The schema node a CEL type was built from (the cost estimator needs maxLength, maxItems…). */
+/** The schema node a CEL type was built from (for hover and tools that need maxLength, enum…). */
 const schemaOfType = new WeakMap<object, Schema>();
 
 export function schemaForType(t: CelType): Schema | undefined {
@@ -48,7 +56,7 @@ export function schemaToCelType(schema: object, opts: SchemaTypeOptions): CelTyp
   }
 }
 
-/** Escaped property name → its resolved schema, in declaration order (§3.1, §4). */
+/** Properties visible to CEL: escaped name, JSON name and the (unresolved) schema, in order (§3.1, §4). */
 export function exposedProperties(schema: Schema): Array<{ celName: string; jsonName: string; schema: unknown }> {
   const props = asSchema(schema.properties);
   if (!props) return [];
@@ -68,6 +76,8 @@ const STRING_FORMATS: Record<string, CelType['kind']> = {
   'date-time': 'timestamp',
 };
 
+const MAX_EAGER_DEPTH = 64;
+
 class Converter {
   constructor(
     private readonly root: Schema,
@@ -78,27 +88,31 @@ class Converter {
    * @param refChain the `$ref`s already being expanded above this node; meeting one again is a
    *   cycle, which the apiserver's resolver replaces by an empty object schema.
    */
-  convert(raw: Schema, name: string, isResourceRoot: boolean, refChain: readonly string[]): Converted | undefined {
+  convert(raw: Schema, name: string, isResourceRoot: boolean, refChain: readonly string[], eagerDepth = 0): Converted | undefined {
+    // List/map element chains are converted eagerly; a JS-object cycle through `items` or
+    // `additionalProperties` (not a $ref) would otherwise never end.
+    if (eagerDepth > MAX_EAGER_DEPTH) return undefined;
     const resolved = this.deref(raw, refChain);
     if (resolved === 'missing') return this.tag({ type: { kind: 'dyn' } }, raw);
     let { schema: s } = resolved;
     const chain = resolved.chain;
 
     if (isIntOrString(s)) return this.tag({ type: { kind: 'dyn' } }, s);
+    if (isResourceRoot && raw === this.root && this.opts.objectMetaSchema) s = this.withPublishedObjectMeta(s, this.opts.objectMetaSchema as Schema);
     if (isResourceRoot) s = this.withTypeAndObjectMeta(s, chain);
 
     switch (s.type) {
       case 'array': {
         const items = asSchema(s.items);
         if (!items) return undefined;
-        const elem = this.convert(items, `${name}.@idx`, this.isEmbedded(items, chain), chain);
+        const elem = this.convert(items, `${name}.@idx`, this.isEmbedded(items, chain), chain, eagerDepth + 1);
         if (!elem) return undefined;
         return this.tag({ type: listOf(elem.type), apiserverDrops: elem.apiserverDrops }, s);
       }
       case 'object': {
         const additional = asSchema(s.additionalProperties);
         if (additional) {
-          const value = this.convert(additional, `${name}.@elem`, this.isEmbedded(additional, chain), chain);
+          const value = this.convert(additional, `${name}.@elem`, this.isEmbedded(additional, chain), chain, eagerDepth + 1);
           if (!value) return undefined;
           return this.tag({ type: mapOf(T.string, value.type), apiserverDrops: value.apiserverDrops }, s);
         }
@@ -128,7 +142,12 @@ class Converter {
     for (const { celName, jsonName, schema: prop } of exposedProperties(s)) {
       const propSchema = asSchema(prop);
       if (!propSchema) continue;
-      const conv = this.convert(propSchema, `${parentName}.${celName}`, this.isEmbedded(propSchema, chain), chain);
+      let conv: Converted | undefined;
+      try {
+        conv = this.convert(propSchema, `${parentName}.${celName}`, this.isEmbedded(propSchema, chain), chain);
+      } catch {
+        conv = undefined; // an odd property never breaks its siblings
+      }
       if (!conv) continue;
       const target = this.deref(propSchema, chain);
       const effective = target === 'missing' ? propSchema : target.schema;
@@ -194,6 +213,12 @@ class Converter {
     return asSchema(node);
   }
 
+  /** The published form of a CRD root: string kind/apiVersion and the full ObjectMeta. */
+  private withPublishedObjectMeta(s: Schema, objectMeta: Schema): Schema {
+    const str = { type: 'string' };
+    return { ...s, properties: { ...(asSchema(s.properties) ?? {}), kind: str, apiVersion: str, metadata: objectMeta } };
+  }
+
   /** §3.5: keep a schema that already has kind/apiVersion/metadata{name,generateName}; else replace. */
   private withTypeAndObjectMeta(s: Schema, chain: readonly string[]): Schema {
     const props = asSchema(s.properties) ?? {};
@@ -242,3 +267,35 @@ function isScalarUnion(s: Schema): boolean {
 function asSchema(v: unknown): Schema | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Schema) : undefined;
 }
+
+// ---------------------------------------------------------------- KCG1010
+
+/** KCG1010 (registered in k8sLibraries.ts with the other Kubernetes-dialect codes). */
+const APISERVER_DROPS_FIELD_CODE = 'KCG1010';
+
+/** KCG1010 info notes on selections of fields the apiserver drops from its types (Quantity). */
+export function droppedFieldNotes(src: string, ast: AstNode, typeOf: (node: AstNode) => CelType | undefined): CelIssue[] {
+  const out: CelIssue[] = [];
+  const stack = [ast];
+  while (stack.length) {
+    const node = stack.pop()!;
+    stack.push(...childrenOf(node));
+    if (node.op !== '.' && node.op !== '.?') continue;
+    const [operand, field] = node.args as [AstNode, string];
+    let t = typeOf(operand);
+    if (t?.kind === 'opaque' && t.name === 'optional_type' && t.params[0]) t = t.params[0];
+    if (t?.kind !== 'object') continue;
+    const f = t.fields().get(field) ?? t.fields().get(`__${field}__`);
+    if (!f?.apiserverDrops) continue;
+    const span = selectSpan(src, node);
+    out.push({
+      start: span.start,
+      end: span.end,
+      severity: 'info',
+      code: APISERVER_DROPS_FIELD_CODE,
+      message: `the apiserver's type check will warn here (undefined field '${field}'): it cannot type resource.Quantity fields, although '${field}' exists at runtime`,
+    });
+  }
+  return out;
+}
+

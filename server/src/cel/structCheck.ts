@@ -1,13 +1,13 @@
 /**
  * Type checking of struct literals `Name{f: v}` (parsed as `Name.__kcg_new__({f: v})`, see
- * structs.ts), like cel-go checkCreateStruct: the name must denote an object type, each field
+ * syntaxRewrite.ts), like cel-go checkCreateStruct: the name must denote an object type, each field
  * must exist on it and accept its value; the literal has the object type.
  */
 import type { CelType } from './api.js';
 import type { Checker } from './checker.js';
 import { CEL_CODES } from './issues.js';
 import { nodeSpan } from './locate.js';
-import { type AstNode, unalias } from './parse.js';
+import { type AstNode, OPTIONAL_ENTRY_OP, unalias } from './parse.js';
 import { ERROR, formatType } from './types.js';
 
 export function checkStructLiteral(checker: Checker, node: AstNode): CelType {
@@ -20,8 +20,12 @@ export function checkStructLiteral(checker: Checker, node: AstNode): CelType {
     return ERROR;
   }
   const objectType = resolveStructType(checker, typeName, nameSpan);
-  for (const [key, value] of fields.args as Array<[AstNode, AstNode]>) {
-    const valueType = checker.check(value);
+  for (const [entryKey, value] of fields.args as Array<[AstNode, AstNode]>) {
+    // `Obj{?f: v}`: an optional field, set only when the optional v has a value.
+    const optional = entryKey.op === OPTIONAL_ENTRY_OP;
+    const key = optional ? (entryKey.args as AstNode) : entryKey;
+    const checked = checker.check(value);
+    const valueType = optional ? checker.optionalEntryValue(entryKey, value, checked) : checked;
     if (key.op !== 'id') {
       checker.report(CEL_CODES.syntax, nodeSpan(checker.src, key), 'Syntax error: struct field names must be identifiers');
       continue;

@@ -103,28 +103,36 @@ export function isExactType(a: CelType, b: CelType): boolean {
   }
 }
 
-/** Type-parameter bindings found while checking one expression (cel-go checker/mapping.go). */
+/**
+ * Type-parameter bindings found while checking one expression (cel-go checker/mapping.go).
+ * Tentative matches are undone through a trail instead of copying the whole mapping, which
+ * keeps long expressions (thousands of `==`) linear.
+ */
 export class Substitution {
   private readonly bindings = new Map<string, CelType>();
+  private readonly trail: Array<[string, CelType | undefined]> = [];
 
   find(name: string): CelType | undefined {
     return this.bindings.get(name);
   }
 
   add(name: string, t: CelType): void {
+    this.trail.push([name, this.bindings.get(name)]);
     this.bindings.set(name, t);
   }
 
-  copy(): Substitution {
-    const c = new Substitution();
-    for (const [k, v] of this.bindings) c.bindings.set(k, v);
-    return c;
+  /** A point to roll back to. */
+  mark(): number {
+    return this.trail.length;
   }
 
-  /** Adopt the bindings of `other` (after a tentative match succeeded). */
-  assign(other: Substitution): void {
-    this.bindings.clear();
-    for (const [k, v] of other.bindings) this.bindings.set(k, v);
+  /** Undo every binding made since `mark`. */
+  rollback(mark: number): void {
+    while (this.trail.length > mark) {
+      const [name, previous] = this.trail.pop()!;
+      if (previous === undefined) this.bindings.delete(name);
+      else this.bindings.set(name, previous);
+    }
   }
 }
 
@@ -234,7 +242,7 @@ function assignable(m: Substitution, t1: CelType, t2: CelType, depth: number): b
 /**
  * cel-go internalIsAssignable(m, t1, t2): can a value of type t1 flow where t2 is expected
  * (the relation is symmetric except for type parameters). Bindings made along the way are
- * recorded in `m` — pass a copy for a tentative check.
+ * recorded in `m` (use isAssignableList for an all-or-nothing check).
  */
 export function isAssignable(m: Substitution, t1: CelType, t2: CelType): boolean {
   return assignable(m, t1, t2, 0);
@@ -243,9 +251,13 @@ export function isAssignable(m: Substitution, t1: CelType, t2: CelType): boolean
 /** Element-wise isAssignable; commits the new bindings to `m` only when every pair matches. */
 export function isAssignableList(m: Substitution, l1: readonly CelType[], l2: readonly CelType[]): boolean {
   if (l1.length !== l2.length) return false;
-  const tentative = m.copy();
-  for (let i = 0; i < l1.length; i++) if (!assignable(tentative, l1[i], l2[i], 0)) return false;
-  m.assign(tentative);
+  const mark = m.mark();
+  for (let i = 0; i < l1.length; i++) {
+    if (!assignable(m, l1[i], l2[i], 0)) {
+      m.rollback(mark);
+      return false;
+    }
+  }
   return true;
 }
 
@@ -259,6 +271,11 @@ export function renameParams(t: CelType, rename: (name: string) => string): CelT
     case 'opaque': return t.params.length ? { kind: 'opaque', name: t.name, params: t.params.map((p) => renameParams(p, rename)) } : t;
     default: return t;
   }
+}
+
+/** True when `t` is or contains the error type (an earlier error already explains it). */
+export function containsError(t: CelType): boolean {
+  return t.kind === 'error' || typeParams(t).some(containsError);
 }
 
 /** True when `t` mentions a type parameter. */

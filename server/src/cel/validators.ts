@@ -5,10 +5,11 @@
  */
 import type { CelFeatures, CelIssue, CelType } from './api.js';
 import { CEL_CODES, celIssue } from './issues.js';
-import { isValidDuration, isValidRe2, isValidTimestamp } from './literals.js';
+import { isValidDuration, isValidTimestamp, isValidTimestampSeconds } from './literals.js';
+import { isValidRe2 } from './re2.js';
 import { nodeSpan } from './locate.js';
-import { type AstNode, childrenOf } from './parse.js';
-import { formatType, isExactType } from './types.js';
+import { type AstNode, OPTIONAL_ENTRY_OP, childrenOf } from './parse.js';
+import { formatType, isExactType, optionalValue } from './types.js';
 
 /** Literals inside these calls may mix element types (strings ext `format`, `cel.bind`). */
 const EXEMPT_CALLS = new Set(['format', 'bind']);
@@ -19,6 +20,16 @@ function callName(node: AstNode): string | undefined {
 
 function stringLiteral(node: AstNode | undefined): string | undefined {
   return node?.op === 'value' && typeof node.args === 'string' ? node.args : undefined;
+}
+
+/** An int literal, including `-<int>` (cel-go folds the sign into the literal). */
+function intLiteral(node: AstNode | undefined): bigint | undefined {
+  if (node?.op === 'value' && typeof node.args === 'bigint') return node.args;
+  if (node?.op === '-_') {
+    const inner = node.args as AstNode;
+    if (inner.op === 'value' && typeof inner.args === 'bigint') return -inner.args;
+  }
+  return undefined;
 }
 
 export function validateLiterals(src: string, ast: AstNode, types: ReadonlyMap<AstNode, CelType>, features: CelFeatures): CelIssue[] {
@@ -46,8 +57,9 @@ export function validateLiterals(src: string, ast: AstNode, types: ReadonlyMap<A
   function checkList(node: AstNode): void {
     let first: CelType | undefined;
     for (const e of node.args as AstNode[]) {
-      const t = types.get(e);
-      if (!t) continue;
+      const entryType = types.get(e);
+      if (!entryType) continue;
+      const t = e.op === OPTIONAL_ENTRY_OP ? (optionalValue(entryType) ?? entryType) : entryType;
       if (!first) { first = t; continue; }
       if (!isExactType(first, t)) { mismatch(e, first, t); break; }
     }
@@ -58,8 +70,9 @@ export function validateLiterals(src: string, ast: AstNode, types: ReadonlyMap<A
     let value: CelType | undefined;
     for (const [k, v] of node.args as Array<[AstNode, AstNode]>) {
       const kt = types.get(k);
-      const vt = types.get(v);
-      if (!kt || !vt) continue;
+      const valueType = types.get(v);
+      if (!kt || !valueType) continue;
+      const vt = k.op === OPTIONAL_ENTRY_OP ? (optionalValue(valueType) ?? valueType) : valueType;
       if (!key || !value) { key = kt; value = vt; continue; }
       if (!isExactType(key, kt)) mismatch(k, key, kt);
       if (!isExactType(value, vt)) mismatch(v, value, vt);
@@ -74,6 +87,8 @@ export function validateLiterals(src: string, ast: AstNode, types: ReadonlyMap<A
         if (name === 'duration' && !isValidDuration(first)) invalid(args[0], name);
         if (name === 'timestamp' && !isValidTimestamp(first)) invalid(args[0], name);
       }
+      const seconds = intLiteral(args[0]);
+      if (name === 'timestamp' && args.length === 1 && seconds !== undefined && !isValidTimestampSeconds(seconds)) invalid(args[0], name);
       const pattern = stringLiteral(args[1]);
       if (name === 'matches' && args.length === 2 && pattern !== undefined && !isValidRe2(pattern)) invalid(args[1], name);
     } else if (name === 'matches') {

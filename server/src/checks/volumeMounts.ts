@@ -1,4 +1,4 @@
-import { isScalar, type Pair } from 'yaml';
+import { isScalar, type Pair, type YAMLMap } from 'yaml';
 import type { Finding, Fix, Severity } from '../engine/findings.js';
 import type { Check, CheckContext } from './types.js';
 import { insertMapEntry, insertMapEntryBefore, pairRange, removeMapEntry, replaceScalar } from './fixes.js';
@@ -43,7 +43,8 @@ function isTrue(pair: Pair | undefined): boolean {
 function report(ctx: CheckContext, at: { start: number; end: number } | undefined, severity: Severity, code: string, message: string, fixes: Fix[] = []): void {
   if (!at) return;
   const finding: Finding = { start: at.start, end: at.end, severity, code, message };
-  if (fixes.length) finding.data = { fixes };
+  const usable = fixes.filter((f) => f.edits.length > 0);
+  if (usable.length) finding.data = { fixes: usable };
   ctx.report(finding);
 }
 
@@ -83,41 +84,53 @@ function checkRecursiveReadOnly(ctx: CheckContext, m: MountEntry, rro: Pair, sup
   }
 }
 
-/** Quick-fixes adding recursiveReadOnly right after `readOnly: true`; none where the field does not exist. */
-function addRecursiveReadOnlyFixes(ctx: CheckContext, m: MountEntry, support: RroSupport, extraEdits = () => [] as Fix['edits']): Fix[] {
-  if (support === 'absent' || !m.readOnly) return [];
+/** Edits adding `recursiveReadOnly: <value>` right after `readOnly: true`, same indentation or flow style. */
+function addRecursiveReadOnly(ctx: CheckContext, m: MountEntry, value: 'Enabled' | 'IfPossible'): Fix['edits'] {
+  return insertMapEntry(ctx.text, m.mount, 'recursiveReadOnly', value, m.readOnly);
+}
+
+/** The two add-fixes of KCG3001; none where the Kubernetes version has no such field. */
+function addRecursiveReadOnlyFixes(ctx: CheckContext, m: MountEntry, support: RroSupport): Fix[] {
+  if (support === 'absent') return [];
   const gate = support === 'gated-off' ? '; needs the RecursiveReadOnlyMounts feature gate on 1.30' : '';
   return [
     {
       title: `Add recursiveReadOnly: Enabled (fails the pod if the runtime cannot make it recursive${gate})`,
-      edits: [...extraEdits(), ...insertMapEntry(ctx.text, m.mount, 'recursiveReadOnly', 'Enabled', m.readOnly)],
+      edits: addRecursiveReadOnly(ctx, m, 'Enabled'),
       isPreferred: true,
     },
     {
       title: `Add recursiveReadOnly: IfPossible (recursive where the runtime supports it, else plain read-only${gate})`,
-      edits: [...extraEdits(), ...insertMapEntry(ctx.text, m.mount, 'recursiveReadOnly', 'IfPossible', m.readOnly)],
+      edits: addRecursiveReadOnly(ctx, m, 'IfPossible'),
     },
   ];
 }
 
-function lintNotRecursive(ctx: CheckContext, m: MountEntry, volume: ReturnType<typeof volumeNamed>, support: RroSupport): void {
+function versionNote(support: RroSupport): string {
+  if (support === 'absent') return ' recursiveReadOnly needs Kubernetes 1.30 or later.';
+  return support === 'gated-off' ? ` ${GATE_NOTE}.` : '';
+}
+
+/** KCG3001 / KCG3002 for a `readOnly: true` mount without recursiveReadOnly, graded by its volume. */
+function lintNotRecursive(ctx: CheckContext, m: MountEntry, volume: YAMLMap | undefined, support: RroSupport): void {
   const { grade, reason } = gradeVolume(volume, m.name, m.subPath);
   if (grade === 'none') return;
   const severity = GRADE_SEVERITY[grade];
   const where = m.mountPath ?? 'this mount';
-  const versionNote =
-    support === 'absent' ? ' recursiveReadOnly needs Kubernetes 1.30 or later.' : support === 'gated-off' ? ` ${GATE_NOTE}.` : '';
-  const propagation = m.mountPropagation && scalarText(m.mountPropagation.value);
-  if (m.mountPropagation && (propagation === 'HostToContainer' || propagation === 'Bidirectional')) {
-    const propagationPair = m.mountPropagation;
+  const propagationPair = m.mountPropagation;
+  const propagation = propagationPair && scalarText(propagationPair.value);
+  if (propagationPair && (propagation === 'HostToContainer' || propagation === 'Bidirectional')) {
+    // Adding recursiveReadOnly alone would be rejected (KCG3004): the fix drops the propagation too.
+    const fixes: Fix[] = support === 'absent' ? [] : [{
+      title: 'Remove mountPropagation and add recursiveReadOnly: Enabled (host mounts added later no longer appear in the container)',
+      edits: [...removeMapEntry(ctx.text, m.mount, propagationPair), ...addRecursiveReadOnly(ctx, m, 'Enabled')],
+    }];
     report(ctx, pairRange(propagationPair), severity, CODES.readOnlyWithPropagation,
-      `sub-mounts beneath ${where} stay writable: mountPropagation: ${propagation} brings host mounts in writable (also ones added later), and recursiveReadOnly cannot be combined with it; ${reason}.${versionNote}`,
-      addRecursiveReadOnlyFixes(ctx, m, support, () => removeMapEntry(ctx.text, m.mount, propagationPair))
-        .slice(0, 1)
-        .map((f) => ({ ...f, title: `Remove mountPropagation and add recursiveReadOnly: Enabled (host mounts added later no longer appear in the container)` })));
+      `sub-mounts beneath ${where} stay writable: mountPropagation: ${propagation} brings host mounts in writable (also ones added later), and recursiveReadOnly cannot be combined with it; ${reason}.${versionNote(support)}`,
+      fixes);
     return;
   }
   report(ctx, pairRange(m.readOnly!), severity, CODES.readOnlyNotRecursive,
-    `sub-mounts beneath ${where} stay writable: readOnly: true is not recursive, and ${reason}. Set recursiveReadOnly: Enabled or IfPossible.${versionNote}`,
+    `sub-mounts beneath ${where} stay writable: readOnly: true is not recursive, and ${reason}. Set recursiveReadOnly: Enabled or IfPossible.${versionNote(support)}`,
     addRecursiveReadOnlyFixes(ctx, m, support));
 }

@@ -4,9 +4,12 @@ import type { CheckOutcome, FileReport, LocatedFinding } from './checkRun.js';
 const MAX_SHOWN_CHARS = 160;
 const CONTEXT_BEFORE = 40;
 
+/** Width of the line-number gutter, as gcc prints it: `   21 | source`. */
+const GUTTER_WIDTH = 5;
+
 /**
- * Compiler-style report: `file:line:col: severity CODE: message`, the source line, a caret line
- * under the range (`^~~~`), fix titles, and a summary line.
+ * Compiler-style report: `file:line:col: severity CODE: message`, the source line behind a
+ * line-number gutter, a caret line under the range (`^~~~`), fix titles, and a summary line.
  */
 export function formatText(outcome: CheckOutcome): string {
   const out: string[] = [];
@@ -18,7 +21,7 @@ export function formatText(outcome: CheckOutcome): string {
       else if (f.severity === 'warning') warnings++;
       out.push(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${printable(f.message)}`);
       out.push(...snippet(report, f));
-      for (const title of f.fixes) out.push(`  fix available: ${printable(title)}`);
+      for (const title of f.fixes) out.push(`${' '.repeat(GUTTER_WIDTH)} = fix available: ${printable(title)}`);
     }
   }
   const files = outcome.reports.length;
@@ -44,7 +47,8 @@ function snippet(report: FileReport, f: LocatedFinding): string[] {
   // Tabs stay tabs so the caret lines up under the same terminal column as the source.
   const pad = lead.replace(/./u, ' ') + chars.slice(from, startIndex).map((c) => (c === '\t' ? '\t' : ' ')).join('');
   const underline = '^' + '~'.repeat(Math.max(0, Math.min(width, to - startIndex) - 1));
-  return [shown, pad + underline];
+  const gutter = String(f.line).padStart(GUTTER_WIDTH);
+  return [`${gutter} | ${shown}`, `${' '.repeat(gutter.length)} | ${pad}${underline}`];
 }
 
 /** Control characters from binary junk must not reach the terminal as escape sequences. */

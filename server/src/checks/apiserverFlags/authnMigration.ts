@@ -91,5 +91,29 @@ export function buildAuthenticationConfig(
       lines.push(`      - claim: ${yamlString(claim)}`, `        requiredValue: ${JSON.stringify(eq < 0 ? '' : rc.slice(eq + 1))}`);
     }
   }
+  lines.push(...systemNameGuards(usernameClaim, usernamePrefix, groupsClaim ? groupsPrefix : undefined));
   return { content: lines.join('\n') + '\n', noEquivalent };
+}
+
+/**
+ * With an empty prefix, whoever controls the claim at the identity provider can hand out
+ * `system:` names (group system:masters is cluster-admin). The flags had no guard against that;
+ * the file can have one, so the migration adds it rather than carry the hole over. Email
+ * addresses cannot collide with `system:` names.
+ */
+function systemNameGuards(usernameClaim: string, usernamePrefix: string, groupsPrefix: string | undefined): string[] {
+  const rules: string[] = [];
+  if (usernamePrefix === '' && usernameClaim !== 'email') {
+    rules.push(`      - expression: "!user.username.startsWith('system:')"`, '        message: "user names starting with system: are reserved for Kubernetes"');
+  }
+  if (groupsPrefix === '') {
+    rules.push(`      - expression: "user.groups.all(group, !group.startsWith('system:'))"`, '        message: "groups starting with system: are reserved for Kubernetes"');
+  }
+  if (!rules.length) return [];
+  return [
+    '    # Added by the migration (the flags had no such guard): without a prefix the identity provider',
+    '    # could hand out system: names, e.g. the group system:masters (cluster-admin).',
+    '    userValidationRules:',
+    ...rules,
+  ];
 }

@@ -1,4 +1,4 @@
-import type { Finding, Fix } from '../../engine/findings.js';
+import type { Finding, Fix, TextEdit } from '../../engine/findings.js';
 import { mergeEdits } from '../fixes.js';
 import { buildAuthenticationConfig, isOidcFlag } from './authnMigration.js';
 import { FLAG_CODES as CODES } from './codes.js';
@@ -15,11 +15,13 @@ function defaultConfigDir(set: FlagSet): string {
 }
 
 function migrationFix(set: FlagSet, version: string, oidc: FlagUse[], existingPath: string | undefined): Fix | undefined {
+  // No trustworthy edits (e.g. a kind patch written as a folded string): no half-done migration.
+  if (oidc.some((f) => !f.remove.length)) return undefined;
   const relativePath = existingPath ? 'authentication-config.from-oidc-flags.yaml' : 'authentication-config.yaml';
   const targetPath = existingPath ? undefined : defaultConfigDir(set) + relativePath;
   const migration = buildAuthenticationConfig(set, version, { existingPath, targetPath });
   if (!migration) return undefined;
-  let edits;
+  let edits: TextEdit[];
   if (targetPath) {
     // Without --authentication-config yet: the issuer flag becomes it, the other --oidc-* go.
     const keep = lastUse(set, 'oidc-issuer-url')!;
@@ -29,7 +31,6 @@ function migrationFix(set: FlagSet, version: string, oidc: FlagUse[], existingPa
   } else {
     edits = oidc.flatMap((f) => f.remove);
   }
-  if (oidc.some((f) => !f.remove.length)) return undefined;
   const dropped = migration.noEquivalent.length ? `; no equivalent for ${migration.noEquivalent.map((f) => f.replace(/=.*/, '')).join(', ')}` : '';
   return {
     title: `Migrate --oidc-* flags to an AuthenticationConfiguration (creates ${relativePath}${dropped})`,
@@ -46,6 +47,18 @@ function issuerProblem(url: string): string | undefined {
   if (url.includes('?')) return 'URL must not contain a query';
   if (url.includes('#')) return 'URL must not contain a fragment';
   return undefined;
+}
+
+/**
+ * The flags become a JWT authenticator that may not claim a service-account issuer (1.30+).
+ * kubeadm passes --service-account-issuer=https://kubernetes.default.svc.cluster.local itself
+ * unless extraArgs set one (a custom networking.dnsDomain is not taken into account).
+ */
+function serviceAccountOverlap(set: FlagSet, url: string): string | undefined {
+  let issuers = usesOf(set, 'service-account-issuer').map((f) => f.value ?? '');
+  if (issuers.length === 0 && set.format === 'kubeadm') issuers = ['https://kubernetes.default.svc.cluster.local'];
+  // Go prints the []string with %v: space-separated in brackets.
+  return issuers.includes(url) ? `URL must not overlap with disallowed issuers: [${issuers.join(' ')}]` : undefined;
 }
 
 export function authenticationFindings(set: FlagSet, version: string): Finding[] {
@@ -72,9 +85,12 @@ export function authenticationFindings(set: FlagSet, version: string): Finding[]
   if (!issuer?.value || !clientId?.value) {
     out.push(finding(oidc[0].at, 'error', CODES.oidcIncomplete, 'oidc-issuer-url and oidc-client-id must be specified together when any oidc-* flags are set'));
   }
-  const problem = issuer?.value ? issuerProblem(issuer.value) : undefined;
+  const urlProblem = issuer?.value ? issuerProblem(issuer.value) : undefined;
+  const overlap = issuer?.value && !urlProblem ? serviceAccountOverlap(set, issuer.value) : undefined;
+  const problem = urlProblem ?? overlap;
   if (issuer && problem) {
-    out.push(finding(issuer.at, 'error', CODES.oidcIssuerNotHttps, `invalid authentication configuration: jwt[0].issuer.url: Invalid value: ${JSON.stringify(issuer.value)}: ${problem}`));
+    const code = urlProblem ? CODES.oidcIssuerNotHttps : CODES.oidcIssuerIsServiceAccountIssuer;
+    out.push(finding(issuer.at, 'error', code, `invalid authentication configuration: jwt[0].issuer.url: Invalid value: ${JSON.stringify(issuer.value)}: ${problem}`));
   }
   for (const use of usesOf(set, 'oidc-signing-algs')) {
     for (const alg of (use.value ?? '').split(',').map((a) => a.trim())) {

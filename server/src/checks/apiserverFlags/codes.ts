@@ -14,6 +14,7 @@ export const FLAG_CODES = {
   oidcFlagsLegacy: 'KCG4011',
   flagOverridden: 'KCG4012',
   structuredConfigGateOff: 'KCG4013',
+  oidcIssuerIsServiceAccountIssuer: 'KCG4014',
 } as const;
 
 registerCodes([
@@ -30,4 +31,5 @@ registerCodes([
   { code: FLAG_CODES.oidcFlagsLegacy, name: 'oidc-flags-legacy', defaultSeverity: 'hint', title: '--oidc-* flags can move to an AuthenticationConfiguration file (multiple issuers, CEL mappings, hot reload).' },
   { code: FLAG_CODES.flagOverridden, name: 'apiserver-flag-overridden', defaultSeverity: 'warning', title: 'The same kube-apiserver flag is given twice with different values; only the last one takes effect.' },
   { code: FLAG_CODES.structuredConfigGateOff, name: 'structured-config-feature-gate-off', defaultSeverity: 'error', title: '--authentication-config/--authorization-config with its feature gate turned off: kube-apiserver refuses to start.' },
+  { code: FLAG_CODES.oidcIssuerIsServiceAccountIssuer, name: 'oidc-issuer-is-service-account-issuer', defaultSeverity: 'error', title: '--oidc-issuer-url equals a --service-account-issuer: kube-apiserver refuses to start (1.30+).' },
 ]);

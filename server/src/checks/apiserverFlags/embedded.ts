@@ -49,9 +49,15 @@ export class EmbeddedYaml {
       const indent = this.indentAt(e.start);
       if (this.isLineStart(e.start) && (this.isLineStart(e.end) || e.end >= this.value.length)) {
         // Whole lines: take the source lines with their indentation, re-indent the new lines.
-        const start = lineStart(this.docText, this.str.toSource(e.start));
+        let start = lineStart(this.docText, this.str.toSource(e.start));
         const endSrc = this.str.toSource(e.end);
         const end = e.end >= this.value.length ? endSrc : lineStart(this.docText, endSrc);
+        if (e.end >= this.value.length && !this.value.endsWith('\n') && e.start > 0 && e.newText === '') {
+          // `|-` keeps no final line break: deleting the last lines takes the break before them,
+          // or an empty line would be left in the block.
+          start = this.docText.lastIndexOf('\n', start - 1);
+          if (start > 0 && this.docText[start - 1] === '\r') start--;
+        }
         const newText = e.newText.replace(/^(?=[^\n])/gm, indent);
         return { start, end, newText };
       }

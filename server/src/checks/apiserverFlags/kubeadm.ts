@@ -1,4 +1,4 @@
-import { isPair, isScalar, type Pair } from 'yaml';
+import { isPair, isScalar, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { insertMapEntry, removeMapEntry, removeSeqItem, replaceScalar, scalarSourceLike } from '../fixes.js';
 import { asMap, asSeq, nodeSpan, pairOf, scalarText, valueAt } from '../volumeMounts/nav.js';
 import { bareName, type FlagSet, type FlagUse } from './flagSet.js';
@@ -15,7 +15,13 @@ export function isClusterConfiguration(kind: string | undefined, apiVersion: str
   return kind === 'ClusterConfiguration' && (apiVersion === undefined || apiVersion.startsWith('kubeadm.k8s.io/'));
 }
 
-function mapFormFlags(extraArgs: NonNullable<ReturnType<typeof asMap>>, text: string): FlagUse[] {
+/** Whether a scalar is written out (an omitted value still gets a zero-width node). */
+function hasText(node: unknown): boolean {
+  const span = nodeSpan(node);
+  return !!span && span.end > span.start;
+}
+
+function mapFormFlags(extraArgs: YAMLMap, text: string): FlagUse[] {
   const flags: FlagUse[] = [];
   for (const item of extraArgs.items) {
     if (!isPair(item)) continue;
@@ -29,17 +35,17 @@ function mapFormFlags(extraArgs: NonNullable<ReturnType<typeof asMap>>, text: st
       at,
       remove: removeMapEntry(text, extraArgs, pair),
       replaceWith: (name, value) => {
-        const v = isScalar(pair.value) ? pair.value : undefined;
-        const keyEdit = replaceScalar(pair.key, scalarSourceLike(pair.key, name));
-        if (v && nodeSpan(v)!.end > nodeSpan(v)!.start) return [...keyEdit, ...replaceScalar(v, scalarSourceLike(v, value))];
-        return [];
+        // Only where a value is written (`key:` alone has no scalar text to replace).
+        const v = isScalar(pair.value) && hasText(pair.value) ? pair.value : undefined;
+        if (!v) return [];
+        return [...replaceScalar(pair.key, scalarSourceLike(pair.key, name)), ...replaceScalar(v, scalarSourceLike(v, value))];
       },
     });
   }
   return flags;
 }
 
-function listFormFlags(extraArgs: NonNullable<ReturnType<typeof asSeq>>, text: string): FlagUse[] {
+function listFormFlags(extraArgs: YAMLSeq, text: string): FlagUse[] {
   const flags: FlagUse[] = [];
   extraArgs.items.forEach((item, index) => {
     const entry = asMap(item);
@@ -56,7 +62,7 @@ function listFormFlags(extraArgs: NonNullable<ReturnType<typeof asSeq>>, text: s
       replaceWith: (newName, value) => {
         const edits: TextEdit[] = replaceScalar(namePair.value, scalarSourceLike(namePair.value, newName));
         const v = valuePair?.value;
-        if (isScalar(v) && nodeSpan(v)!.end > nodeSpan(v)!.start) edits.push(...replaceScalar(v, scalarSourceLike(v, value)));
+        if (isScalar(v) && hasText(v)) edits.push(...replaceScalar(v, scalarSourceLike(v, value)));
         else if (!valuePair) edits.push(...insertMapEntry(text, entry, 'value', scalarSourceLike(undefined, value), namePair));
         else return [];
         return edits;

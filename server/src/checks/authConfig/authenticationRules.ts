@@ -1,15 +1,16 @@
 import { authenticationEnvironment, type AuthenticationField } from '../../cel/environments.js';
 import type { AstNode } from '../../cel/parse.js';
-import type { KubernetesVersion } from '../../engine/options.js';
 import { AUTH_CODES as C } from './codes.js';
-import { selectsField, type CelHook } from './celHook.js';
+import { selectsField } from './celHook.js';
+import type { AuthenticationRuleOptions, AuthnContext } from './authnContext.js';
+import { validateIssuer } from './authnIssuerRules.js';
 import { domainPrefixedPathErrors, isKubernetesDomainPrefix } from './dnsNames.js';
 import { FieldErrors } from './fieldErrors.js';
 import { minorOf } from './fieldVersions.js';
 import { asStruct, bool, isSet, list, str, struct, type GoObject } from './goData.js';
-import { parseGoUrl } from './goUrl.js';
-import { certificateAuthorityError } from './pemCertificates.js';
-import { formatFieldPath, type FieldPath } from './yamlLocate.js';
+import { removeFix, setFix, type FixIntent } from './quickFixes.js';
+import { lintSystemNames } from './systemNamesLint.js';
+import type { FieldPath } from './yamlLocate.js';
 
 /**
  * ValidateAuthenticationConfiguration (kubernetes/apiserver pkg/apis/apiserver/validation/
@@ -19,30 +20,22 @@ import { formatFieldPath, type FieldPath } from './yamlLocate.js';
 
 const MAX_JWT_AUTHENTICATORS = 64;
 
-/**
- * --service-account-issuer values most clusters use: kubeadm (and so kind, k3s) passes the first;
- * the second is the usual hand-made choice. The real flag is elsewhere, so a match is a warning.
- */
-export const COMMON_SERVICE_ACCOUNT_ISSUERS = ['https://kubernetes.default.svc.cluster.local', 'https://kubernetes.default.svc'];
+/** The companion rule the Kubernetes docs recommend for username expressions using claims.email. */
+const REQUIRE_VERIFIED_EMAIL = (authenticatorAt: FieldPath): FixIntent => ({
+  kind: 'append',
+  title: 'Require a verified email: add the claim validation rule claims.?email_verified.orValue(true) == true',
+  map: authenticatorAt,
+  listKey: 'claimValidationRules',
+  itemText: 'expression: "claims.?email_verified.orValue(true) == true"\nmessage: the email address must be verified',
+  preferred: true,
+});
 
-export interface AuthenticationRuleOptions {
-  version: KubernetesVersion;
-  cel: CelHook;
-  /** The apiserver's --service-account-issuer values, when known (then an overlap is an error). */
-  serviceAccountIssuers?: string[];
-}
-
-interface Context {
-  errs: FieldErrors;
-  o: AuthenticationRuleOptions;
-  minor: number;
-  /** ≤1.33 wording (before "Remove field name from invalid field detail message"). */
-  legacy: boolean;
-}
+export type { AuthenticationRuleOptions } from './authnContext.js';
+export { COMMON_SERVICE_ACCOUNT_ISSUERS } from './authnIssuerRules.js';
 
 export function validateAuthentication(data: unknown, o: AuthenticationRuleOptions): FieldErrors {
   const minor = minorOf(o.version);
-  const cx: Context = { errs: new FieldErrors(C.authnJwtList), o, minor, legacy: minor < 34 };
+  const cx: AuthnContext = { errs: new FieldErrors(C.authnJwtList), o, minor, legacy: minor < 34 };
   const jwts = list(data, 'jwt');
   if (jwts.length > MAX_JWT_AUTHENTICATORS) {
     cx.errs.tooMany(['jwt'], jwts.length, MAX_JWT_AUTHENTICATORS);
@@ -50,6 +43,7 @@ export function validateAuthentication(data: unknown, o: AuthenticationRuleOptio
   }
   const seenIssuers = new Set<string>();
   const seenDiscoveryURLs = new Set<string>();
+  // In the loops of this module `return` is Go's `continue`: the rest of the entry is skipped.
   jwts.forEach((raw, i) => {
     const a = asStruct(raw);
     validateJwtAuthenticator(cx, a, ['jwt', i]);
@@ -67,7 +61,7 @@ export function validateAuthentication(data: unknown, o: AuthenticationRuleOptio
   return cx.errs;
 }
 
-function validateAnonymous(cx: Context, anonymous: GoObject): void {
+function validateAnonymous(cx: AuthnContext, anonymous: GoObject): void {
   if (cx.minor === 31) {
     // AnonymousAuthConfigurableEndpoints is alpha (off by default) only in 1.31; the misspelt
     // gate name is the apiserver's own text in 1.31-1.34.
@@ -78,7 +72,10 @@ function validateAnonymous(cx: Context, anonymous: GoObject): void {
   const conditions = list(anonymous, 'conditions');
   if (!bool(anonymous, 'enabled') && conditions.length > 0) {
     const goList = `[]apiserver.AnonymousAuthCondition{${conditions.map((c) => `apiserver.AnonymousAuthCondition{Path:${JSON.stringify(str(c, 'path'))}}`).join(', ')}}`;
-    cx.errs.invalid(['anonymous', 'conditions'], { goSyntax: goList }, 'enabled should be set to true when conditions are defined', C.authnAnonymous);
+    cx.errs.invalid(['anonymous', 'conditions'], { goSyntax: goList }, 'enabled should be set to true when conditions are defined', C.authnAnonymous).fixes = [
+      setFix('Set enabled: true (anonymous requests only for these paths)', ['anonymous'], 'enabled', true),
+      removeFix('Remove the conditions (no anonymous requests at all)', ['anonymous'], 'conditions', false),
+    ];
   }
 }
 
@@ -88,98 +85,25 @@ interface EmailUse {
   usesEmailVerified: boolean;
 }
 
-function validateJwtAuthenticator(cx: Context, a: GoObject, at: FieldPath): void {
+function validateJwtAuthenticator(cx: AuthnContext, a: GoObject, at: FieldPath): void {
   const email: EmailUse = { usesEmail: false, usesEmailVerified: false };
   validateIssuer(cx, struct(a, 'issuer'), [...at, 'issuer']);
   validateClaimValidationRules(cx, list(a, 'claimValidationRules'), [...at, 'claimValidationRules'], email);
   validateClaimMappings(cx, struct(a, 'claimMappings'), [...at, 'claimMappings'], email);
   validateUserValidationRules(cx, list(a, 'userValidationRules'), [...at, 'userValidationRules']);
-}
-
-// ------------------------------------------------------------------------------------ issuer
-
-function validateIssuer(cx: Context, issuer: GoObject, at: FieldPath): void {
-  const { errs } = cx;
-  const url = str(issuer, 'url');
-  if (url === '') errs.required([...at, 'url'], cx.legacy ? 'URL is required' : undefined, C.authnIssuerUrl);
-  else {
-    checkServiceAccountIssuerOverlap(cx, url, [...at, 'url']);
-    validateUrl(cx, url, [...at, 'url']);
-  }
-
-  const discoveryURL = str(issuer, 'discoveryURL');
-  if (discoveryURL !== '') {
-    if (url !== '' && url.replace(/\/+$/, '') === discoveryURL.replace(/\/+$/, '')) {
-      errs.invalid([...at, 'discoveryURL'], discoveryURL, 'discoveryURL must be different from URL', C.authnIssuerUrl);
-    }
-    // Not an issuer: exempt from the service-account issuer rule.
-    validateUrl(cx, discoveryURL, [...at, 'discoveryURL']);
-  }
-
-  validateAudiences(cx, issuer, at);
-
-  const ca = str(issuer, 'certificateAuthority');
-  const caError = ca === '' ? undefined : certificateAuthorityError(ca);
-  if (caError) errs.invalid([...at, 'certificateAuthority'], '<omitted>', caError, C.authnIssuerConnection);
-
-  const egress = str(issuer, 'egressSelectorType');
-  if (egress !== '' && egress !== 'controlplane' && egress !== 'cluster') {
-    errs.invalid([...at, 'egressSelectorType'], egress, 'egress selector must be either controlplane or cluster', C.authnIssuerConnection);
-  }
-}
-
-function checkServiceAccountIssuerOverlap(cx: Context, url: string, at: FieldPath): void {
-  const known = cx.o.serviceAccountIssuers;
-  const disallowed = known ?? COMMON_SERVICE_ACCOUNT_ISSUERS.filter((i) => i === url);
-  if (!disallowed.includes(url)) return;
-  // Go prints the sorted set with %s: [a b].
-  const e = cx.errs.invalid(at, url, `URL must not overlap with disallowed issuers: [${[...disallowed].sort().join(' ')}]`, C.authnServiceAccountIssuer);
-  if (known) e.severity = 'error';
-  else e.note = "if this cluster's --service-account-issuer is this URL, as kubeadm's default is";
-}
-
-function validateUrl(cx: Context, url: string, at: FieldPath): void {
-  const { errs } = cx;
-  const u = parseGoUrl(url);
-  if (!u.ok) return void errs.invalid(at, url, u.error, C.authnIssuerUrl);
-  if (u.scheme !== 'https') errs.invalid(at, url, 'URL scheme must be https', C.authnIssuerUrl);
-  if (u.hasUser) errs.invalid(at, url, 'URL must not contain a username or password', C.authnIssuerUrl);
-  if (u.rawQuery !== '') errs.invalid(at, url, 'URL must not contain a query', C.authnIssuerUrl);
-  if (u.fragment !== '') errs.invalid(at, url, 'URL must not contain a fragment', C.authnIssuerUrl);
-}
-
-function validateAudiences(cx: Context, issuer: GoObject, issuerAt: FieldPath): void {
-  const { errs } = cx;
-  const at: FieldPath = [...issuerAt, 'audiences'];
-  const policyAt: FieldPath = [...issuerAt, 'audienceMatchPolicy'];
-  const audiences = list(issuer, 'audiences');
-  if (audiences.length === 0) return void errs.required(at, `at least one ${formatFieldPath(at)} is required`, C.authnAudiences);
-  const seen = new Set<string>();
-  audiences.forEach((raw, i) => {
-    const audience = typeof raw === 'string' ? raw : '';
-    if (audience === '') errs.required([...at, i], cx.legacy ? "audience can't be empty" : undefined, C.authnAudiences);
-    if (seen.has(audience)) errs.duplicate([...at, i], audience, C.authnAudiences);
-    seen.add(audience);
-  });
-  const policy = str(issuer, 'audienceMatchPolicy');
-  if (audiences.length > 1 && policy !== 'MatchAny') {
-    errs.invalid(policyAt, policy, 'audienceMatchPolicy must be MatchAny for multiple audiences', C.authnAudiences);
-  }
-  if (audiences.length === 1 && policy !== '' && policy !== 'MatchAny') {
-    errs.invalid(policyAt, policy, 'audienceMatchPolicy must be empty or MatchAny for single audience', C.authnAudiences);
-  }
+  lintSystemNames(cx.errs, a, at);
 }
 
 // ------------------------------------------------------------------------------------ CEL rules
 
-function compile(cx: Context, at: FieldPath, field: AuthenticationField): { ok: boolean; ast?: AstNode } {
+function compile(cx: AuthnContext, at: FieldPath, field: AuthenticationField): { ok: boolean; ast?: AstNode } {
   const env = { key: `authentication.${field}@${cx.o.version}`, build: () => authenticationEnvironment({ version: cx.o.version, field }) };
   const result = cx.o.cel.check(at, at, env);
   if (!result.ok) cx.errs.celFailures++;
   return result;
 }
 
-function validateClaimValidationRules(cx: Context, rules: unknown[], at: FieldPath, email: EmailUse): void {
+function validateClaimValidationRules(cx: AuthnContext, rules: unknown[], at: FieldPath, email: EmailUse): void {
   const { errs } = cx;
   const V = C.authnClaimValidation;
   const seenClaims = new Set<string>();
@@ -193,14 +117,20 @@ function validateClaimValidationRules(cx: Context, rules: unknown[], at: FieldPa
     if (claim === '' && expression === '') return void errs.required(ruleAt, 'claim or expression is required', V);
     if (claim !== '') {
       const message = str(rule, 'message');
-      if (message !== '') errs.invalid([...ruleAt, 'message'], message, cx.legacy ? "message can't be set when claim is set" : 'may not be specified when claim is set', V);
+      if (message !== '') {
+        errs.invalid([...ruleAt, 'message'], message, cx.legacy ? "message can't be set when claim is set" : 'may not be specified when claim is set', V).fixes = [
+          removeFix('Remove message', ruleAt, 'message'),
+        ];
+      }
       if (seenClaims.has(claim)) errs.duplicate([...ruleAt, 'claim'], claim, V);
       seenClaims.add(claim);
       return;
     }
     const requiredValue = str(rule, 'requiredValue');
     if (requiredValue !== '') {
-      errs.invalid([...ruleAt, 'requiredValue'], requiredValue, cx.legacy ? "requiredValue can't be set when expression is set" : 'may not be specified when expression is set', V);
+      errs.invalid([...ruleAt, 'requiredValue'], requiredValue, cx.legacy ? "requiredValue can't be set when expression is set" : 'may not be specified when expression is set', V).fixes = [
+        removeFix('Remove requiredValue', ruleAt, 'requiredValue'),
+      ];
     }
     if (seenExpressions.has(expression)) return void errs.duplicate([...ruleAt, 'expression'], expression, V);
     seenExpressions.add(expression);
@@ -210,7 +140,7 @@ function validateClaimValidationRules(cx: Context, rules: unknown[], at: FieldPa
 }
 
 /** validatePrefixClaimOrExpression; returns the compiled expression when the mapping had no error. */
-function validatePrefixedClaimOrExpression(cx: Context, m: GoObject, at: FieldPath, required: boolean): AstNode | undefined {
+function validatePrefixedClaimOrExpression(cx: AuthnContext, m: GoObject, at: FieldPath, required: boolean): AstNode | undefined {
   const { errs } = cx;
   const M = C.authnClaimMappings;
   const before = errs.count;
@@ -221,16 +151,19 @@ function validatePrefixedClaimOrExpression(cx: Context, m: GoObject, at: FieldPa
   else if (claim === '' && expression === '' && required) errs.required(at, 'claim or expression is required', M);
   else if (expression !== '') {
     if (isSet(m, 'prefix')) {
-      errs.invalid([...at, 'prefix'], str(m, 'prefix'), cx.legacy ? "prefix can't be set when expression is set" : 'may not be specified when expression is set', M);
+      errs.invalid([...at, 'prefix'], str(m, 'prefix'), cx.legacy ? "prefix can't be set when expression is set" : 'may not be specified when expression is set', M).fixes = [removeFix('Remove prefix', at, 'prefix')];
     }
     ast = compile(cx, [...at, 'expression'], 'claimMapping').ast;
   } else if (claim !== '' && !isSet(m, 'prefix')) {
-    errs.required([...at, 'prefix'], 'prefix is required when claim is set. It can be set to an empty string to disable prefixing', M);
+    errs.required([...at, 'prefix'], 'prefix is required when claim is set. It can be set to an empty string to disable prefixing', M).fixes = [
+      setFix('Add prefix: "oidc:"', at, 'prefix', 'oidc:'),
+      setFix('Add prefix: "" (no prefix)', at, 'prefix', '', false),
+    ];
   }
   return errs.count === before ? ast : undefined;
 }
 
-function validateClaimMappings(cx: Context, m: GoObject, at: FieldPath, email: EmailUse): void {
+function validateClaimMappings(cx: AuthnContext, m: GoObject, at: FieldPath, email: EmailUse): void {
   const { errs } = cx;
   const M = C.authnClaimMappings;
   const username = struct(m, 'username');
@@ -254,7 +187,11 @@ function validateClaimMappings(cx: Context, m: GoObject, at: FieldPath, email: E
       if (e.kind === 'required') errs.required(keyAt, undefined, M);
       else errs.invalid(keyAt, e.value, e.detail, M);
     }
-    if (key !== key.toLowerCase()) errs.invalid(keyAt, key, cx.legacy ? 'key must be lowercase' : 'must be lowercase', M);
+    if (key !== key.toLowerCase()) {
+      errs.invalid(keyAt, key, cx.legacy ? 'key must be lowercase' : 'must be lowercase', M).fixes = [
+        setFix(`Use ${key.toLowerCase()}`, keyAt.slice(0, -1), 'key', key.toLowerCase()),
+      ];
+    }
     if (cx.minor >= 32 && isKubernetesDomainPrefix(key)) {
       errs.invalid(keyAt, key, 'k8s.io, kubernetes.io and their subdomains are reserved for Kubernetes use', M);
     }
@@ -272,11 +209,11 @@ function validateClaimMappings(cx: Context, m: GoObject, at: FieldPath, email: E
       str(username, 'expression'),
       'claims.email_verified must be used in claimMappings.username.expression or claimMappings.extra[*].valueExpression or claimValidationRules[*].expression when claims.email is used in claimMappings.username.expression',
       C.authnEmailVerified,
-    );
+    ).fixes = [REQUIRE_VERIFIED_EMAIL(at.slice(0, -1))];
   }
 }
 
-function validateUserValidationRules(cx: Context, rules: unknown[], at: FieldPath): void {
+function validateUserValidationRules(cx: AuthnContext, rules: unknown[], at: FieldPath): void {
   const { errs } = cx;
   const U = C.authnUserValidation;
   const seen = new Set<string>();

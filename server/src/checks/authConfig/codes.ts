@@ -27,6 +27,7 @@ export const AUTH_CODES = {
   authnUserValidation: 'KCG5208',
   authnAnonymous: 'KCG5209',
   authnServiceAccountIssuer: 'KCG5210',
+  authnSystemNames: 'KCG5211',
 } as const;
 
 const C = AUTH_CODES;
@@ -53,4 +54,5 @@ registerCodes([
   { code: C.authnUserValidation, name: 'authn-user-validation-rules', defaultSeverity: 'error', title: 'A userValidationRule expression is missing, duplicated, or does not evaluate to bool.' },
   { code: C.authnAnonymous, name: 'authn-anonymous', defaultSeverity: 'error', title: 'The anonymous section has conditions while anonymous authentication is disabled.' },
   { code: C.authnServiceAccountIssuer, name: 'authn-service-account-issuer-overlap', defaultSeverity: 'warning', title: "A JWT issuer url is the service-account issuer common clusters use (kubeadm's default); the apiserver rejects a JWT issuer equal to any --service-account-issuer." },
+  { code: C.authnSystemNames, name: 'authn-unprefixed-system-names', defaultSeverity: 'warning', title: 'A username or groups claim is mapped without a prefix and no userValidationRule rejects system: names, so the identity provider decides who becomes e.g. system:masters.' },
 ]);

@@ -1,4 +1,5 @@
 import type { Severity } from '../../engine/findings.js';
+import type { FixIntent } from './quickFixes.js';
 import { formatFieldPath, type FieldPath } from './yamlLocate.js';
 
 /**
@@ -30,6 +31,8 @@ export interface FieldError {
   underline?: 'key' | 'value';
   /** Added after the apiserver's text, for context the apiserver does not give. */
   note?: string;
+  /** Quick-fixes, as field edits. */
+  fixes?: FixIntent[];
 }
 
 function goValue(v: GoValue): string {
@@ -67,37 +70,41 @@ export function renderFieldError(e: FieldError): string {
   return `${path}: ${body}${note}`;
 }
 
+/** A field's YAML path, or its YAML path and the different path the apiserver prints. */
+export type Where = FieldPath | { at: FieldPath; shownAt: FieldPath };
+
 /** Collects errors in the apiserver's order; the check turns them into findings. */
 export class FieldErrors {
   readonly list: FieldError[] = [];
   constructor(private readonly defaultCode: string) {}
 
-  private add(e: Omit<FieldError, 'code'> & { code?: string }): FieldError {
-    const full = { ...e, code: e.code ?? this.defaultCode } as FieldError;
+  private add(where: Where, e: Omit<FieldError, 'code' | 'at' | 'shownAt'> & { code?: string }): FieldError {
+    const place = Array.isArray(where) ? { at: where as FieldPath } : (where as { at: FieldPath; shownAt: FieldPath });
+    const full = { ...e, ...place, code: e.code ?? this.defaultCode } as FieldError;
     this.list.push(full);
     return full;
   }
-  required(at: FieldPath, detail?: string, code?: string): FieldError {
-    return this.add({ type: 'Required', at, detail, code });
+  required(at: Where, detail?: string, code?: string): FieldError {
+    return this.add(at, { type: 'Required', detail, code });
   }
-  forbidden(at: FieldPath, detail: string, code?: string): FieldError {
-    return this.add({ type: 'Forbidden', at, detail, code });
+  forbidden(at: Where, detail: string, code?: string): FieldError {
+    return this.add(at, { type: 'Forbidden', detail, code });
   }
-  invalid(at: FieldPath, value: GoValue, detail: string, code?: string): FieldError {
-    return this.add({ type: 'Invalid', at, value, detail, code });
+  invalid(at: Where, value: GoValue, detail: string, code?: string): FieldError {
+    return this.add(at, { type: 'Invalid', value, detail, code });
   }
-  notSupported(at: FieldPath, value: GoValue, supported: string[], code?: string): FieldError {
-    return this.add({ type: 'NotSupported', at, value, supported, code });
+  notSupported(at: Where, value: GoValue, supported: string[], code?: string): FieldError {
+    return this.add(at, { type: 'NotSupported', value, supported, code });
   }
-  duplicate(at: FieldPath, value: GoValue, code?: string): FieldError {
-    return this.add({ type: 'Duplicate', at, value, code });
+  duplicate(at: Where, value: GoValue, code?: string): FieldError {
+    return this.add(at, { type: 'Duplicate', value, code });
   }
-  tooMany(at: FieldPath, actual: number, max: number, code?: string): FieldError {
-    return this.add({ type: 'TooMany', at, value: actual, max, code });
+  tooMany(at: Where, actual: number, max: number, code?: string): FieldError {
+    return this.add(at, { type: 'TooMany', value: actual, max, code });
   }
   /** A path-less message at `at` (kube-apiserver's own rules and kube-cel-guard's lints). */
-  message(at: FieldPath, text: string, code?: string): FieldError {
-    return this.add({ type: 'Message', at, detail: text, code });
+  message(at: Where, text: string, code?: string): FieldError {
+    return this.add(at, { type: 'Message', detail: text, code });
   }
   /** Expressions that failed to compile: reported by the CEL hook, but errors all the same. */
   celFailures = 0;

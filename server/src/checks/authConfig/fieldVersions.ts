@@ -1,4 +1,5 @@
 import { isGoObject } from './goData.js';
+import { resolveRef as resolve, type SchemaNode } from './schemaLookup.js';
 import { SINCE_KEYWORD, type SchemaProblem } from './schemaValidation.js';
 import { formatFieldPath, type FieldPath } from './yamlLocate.js';
 
@@ -7,20 +8,6 @@ import { formatFieldPath, type FieldPath } from './yamlLocate.js';
  * in the same release (research notes 5.1), so the schemas describe the newest shape and mark later
  * additions with `x-kcg-since`; an older apiserver decodes such a field as unknown and fails.
  */
-
-type SchemaNode = Record<string, unknown>;
-
-function resolve(root: SchemaNode, node: unknown): SchemaNode | undefined {
-  if (!isGoObject(node)) return undefined;
-  const ref = node.$ref;
-  if (typeof ref === 'string' && ref.startsWith('#/')) {
-    let cur: unknown = root;
-    for (const seg of ref.slice(2).split('/')) cur = isGoObject(cur) ? cur[seg] : undefined;
-    // Keywords next to $ref (x-kcg-since, description) belong to the referring property.
-    return isGoObject(cur) ? { ...cur, ...node, $ref: undefined } : undefined;
-  }
-  return node;
-}
 
 export function minorOf(version: string): number {
   const m = /^1\.(\d+)$/.exec(version);
@@ -47,6 +34,7 @@ export function fieldsNewerThan(schema: object, data: unknown, minor: number, ve
           at: fieldPath,
           underline: 'key',
           message: `strict decoding error: unknown field "${formatFieldPath(fieldPath)}" (${key} was added in Kubernetes ${since}; the selected version is ${versionLabel})`,
+          fixes: [{ kind: 'remove', title: `Remove ${key} (not known before Kubernetes ${since})`, map: path, key }],
         });
         continue;
       }

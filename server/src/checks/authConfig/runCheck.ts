@@ -8,7 +8,9 @@ import { fieldsNewerThan, minorOf } from './fieldVersions.js';
 import { withoutNulls } from './goData.js';
 import { schemaProblems, type SchemaProblem } from './schemaValidation.js';
 import { APISERVER_CONFIG_GROUP, SERVED_VERSIONS, servedVersion, type AuthConfigKind } from './schemas.js';
+import { setFix, toFixes } from './quickFixes.js';
 import { locateField, type FieldPath } from './yamlLocate.js';
+import type { Finding } from '../../engine/findings.js';
 
 /**
  * What both auth-config checks do: version, strict decoding (JSON Schema), then the kind's
@@ -27,34 +29,49 @@ function isUnder(path: FieldPath, prefix: FieldPath): boolean {
   return prefix.length <= path.length && prefix.every((seg, i) => path[i] === seg);
 }
 
-function reportProblem(ctx: CheckContext, p: SchemaProblem, code: string): void {
-  const r = locateField(ctx.doc, ctx.text, p.at, p.underline);
-  ctx.report({ start: r.start, end: r.end, severity: codeInfo(code)?.defaultSeverity ?? 'error', code, message: p.message });
+/** A finding at the field, with its quick-fixes turned into edits. */
+function finding(ctx: CheckContext, f: Omit<Finding, 'start' | 'end' | 'data'> & Pick<SchemaProblem, 'at' | 'underline' | 'fixes'>): Finding {
+  const r = locateField(ctx.doc, ctx.text, f.at, f.underline);
+  const fixes = toFixes(ctx.doc, ctx.text, f.fixes);
+  return { start: r.start, end: r.end, severity: f.severity, code: f.code, message: f.message, ...(fixes.length ? { data: { fixes } } : {}) };
 }
 
-/** Reports a wrong or not-yet-served apiVersion; false when the file cannot be decoded at all. */
-function checkApiVersion(ctx: CheckContext, kind: AuthConfigKind): boolean {
-  const served = servedVersion(kind, ctx.apiVersion);
-  const minor = minorOf(ctx.options.kubernetesVersion);
+function reportProblem(ctx: CheckContext, p: SchemaProblem, code: string): void {
+  ctx.report(finding(ctx, { ...p, code, severity: codeInfo(code)?.defaultSeverity ?? 'error' }));
+}
+
+/**
+ * What is wrong with the apiVersion for the selected Kubernetes version, if anything, and whether
+ * the apiserver could decode the file at all (a version it does not know: no).
+ */
+function apiVersionProblem(ctx: CheckContext, kind: AuthConfigKind): { problem?: SchemaProblem; decodable: boolean } {
+  const version = ctx.options.kubernetesVersion;
+  const minor = minorOf(version);
   const available = SERVED_VERSIONS[kind].filter((v) => v.sinceMinor <= minor).map((v) => `${APISERVER_CONFIG_GROUP}/${v.version}`);
-  const newest = available[available.length - 1];
-  let message: string | undefined;
   if (ctx.apiVersion === undefined) {
-    const p = { at: ['kind'], underline: 'key' as const, message: `Object 'apiVersion' is missing; Kubernetes ${ctx.options.kubernetesVersion} serves ${kind} as ${available.join(', ')}` };
-    reportProblem(ctx, p, AUTH_CODES.version);
-    return false;
+    const message = `Object 'apiVersion' is missing; Kubernetes ${version} serves ${kind} as ${available.join(', ')}`;
+    return { problem: { at: ['kind'], underline: 'key', message }, decodable: false };
   }
+  const served = servedVersion(kind, ctx.apiVersion);
+  const at = ['apiVersion'];
+  const newest = available[available.length - 1];
+  const fixes = newest ? [setFix(`Use ${newest}`, [], 'apiVersion', newest)] : [];
   if (!served) {
-    message = `no kind "${kind}" is registered for version "${ctx.apiVersion}"; Kubernetes ${ctx.options.kubernetesVersion} serves ${available.join(', ')}`;
-  } else if (served.sinceMinor > minor) {
-    message = `no kind "${kind}" is registered for version "${ctx.apiVersion}" in Kubernetes ${ctx.options.kubernetesVersion} (served from 1.${served.sinceMinor}); use ${newest}`;
+    const message = `no kind "${kind}" is registered for version "${ctx.apiVersion}"; Kubernetes ${version} serves ${available.join(', ')}`;
+    return { problem: { at, underline: 'value', message, fixes }, decodable: false };
   }
-  if (message) reportProblem(ctx, { at: ['apiVersion'], underline: 'value', message }, AUTH_CODES.version);
-  return served !== undefined;
+  if (served.sinceMinor > minor) {
+    // Still decodable by the releases that serve it, and the fields are the same: keep checking.
+    const message = `no kind "${kind}" is registered for version "${ctx.apiVersion}" in Kubernetes ${version} (served from 1.${served.sinceMinor}); use ${newest}`;
+    return { problem: { at, underline: 'value', message, fixes }, decodable: true };
+  }
+  return { decodable: true };
 }
 
 export function runAuthConfigCheck(ctx: CheckContext, kind: AuthConfigKind, rules: RuleRunner): void {
-  if (!checkApiVersion(ctx, kind)) return;
+  const version = apiVersionProblem(ctx, kind);
+  if (version.problem) reportProblem(ctx, version.problem, AUTH_CODES.version);
+  if (!version.decodable) return;
   const schema = servedVersion(kind, ctx.apiVersion)!.schema;
   let data: unknown;
   try {
@@ -66,7 +83,9 @@ export function runAuthConfigCheck(ctx: CheckContext, kind: AuthConfigKind, rule
   // Where decoding already fails, the rules would only restate it ("Required value" for a
   // field of the wrong type), so their findings under those paths are dropped.
   const undecodable: FieldPath[] = [];
-  for (const p of schemaProblems(schema, data)) {
+  // The apiserver reports missing fields from its own rules ("Required value" with its detail
+  // and path quirks); the rules do the same, so the schema's `required` would say it twice.
+  for (const p of schemaProblems(schema, data, { required: false })) {
     reportProblem(ctx, p, AUTH_CODES.decoding);
     undecodable.push(p.at);
   }
@@ -79,13 +98,7 @@ export function runAuthConfigCheck(ctx: CheckContext, kind: AuthConfigKind, rule
   const errs = rules(data, celHookFor(ctx));
   for (const e of errs.list) {
     if (undecodable.some((u) => isUnder(e.at, u))) continue;
-    const r = locateField(ctx.doc, ctx.text, e.at, e.underline);
-    ctx.report({
-      start: r.start,
-      end: r.end,
-      severity: e.severity ?? codeInfo(e.code)?.defaultSeverity ?? 'error',
-      code: e.code,
-      message: renderFieldError(e),
-    });
+    const severity = e.severity ?? codeInfo(e.code)?.defaultSeverity ?? 'error';
+    ctx.report(finding(ctx, { at: e.at, underline: e.underline ?? 'value', fixes: e.fixes, code: e.code, severity, message: renderFieldError(e) }));
   }
 }

@@ -1,12 +1,13 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { FieldPath } from './yamlLocate.js';
-import { formatFieldPath } from './yamlLocate.js';
+import type { FixIntent } from './quickFixes.js';
+import { formatFieldPath, type FieldPath } from './yamlLocate.js';
 
 /** A schema violation, placed at a field path; `underline: 'key'` for unknown fields. */
 export interface SchemaProblem {
   at: FieldPath;
   underline: 'key' | 'value';
   message: string;
+  fixes?: FixIntent[];
 }
 
 /** `x-kcg-since` marks fields added after the version's first release (see fieldVersions.ts). */
@@ -77,13 +78,15 @@ function valueAt(data: unknown, path: FieldPath): unknown {
   return cur;
 }
 
-/** One ajv error in the terms of a strict Go decoder; undefined for errors the rules report better. */
-function toProblem(err: ErrorObject, data: unknown): SchemaProblem | undefined {
+/** One ajv error in the terms of a strict Go decoder. */
+function toProblem(err: ErrorObject, data: unknown): SchemaProblem {
   const at = pointerToPath(err.instancePath, data);
   switch (err.keyword) {
     case 'additionalProperties': {
-      const field = [...at, String((err.params as { additionalProperty: string }).additionalProperty)];
-      return { at: field, underline: 'key', message: `strict decoding error: unknown field "${formatFieldPath(field)}"` };
+      const key = String((err.params as { additionalProperty: string }).additionalProperty);
+      const field = [...at, key];
+      const fixes: FixIntent[] = [{ kind: 'remove', title: `Remove the unknown field ${key}`, map: at, key }];
+      return { at: field, underline: 'key', message: `strict decoding error: unknown field "${formatFieldPath(field)}"`, fixes };
     }
     case 'type': {
       const expected = String((err.params as { type: string }).type);
@@ -94,23 +97,25 @@ function toProblem(err: ErrorObject, data: unknown): SchemaProblem | undefined {
         message: `${formatFieldPath(at) || '(document)'}: must be ${TYPE_NAMES[expected] ?? expected}, not ${got}; the apiserver cannot decode the file`,
       };
     }
-    case 'required':
-      // The apiserver reports missing fields from its own rules ("Required value", with its
-      // detail and path quirks); the rules do the same, so the schema's copy would be a duplicate.
-      return undefined;
+    case 'required': {
+      // Located at the missing field: locateField falls back to the parent's key.
+      const field = [...at, String((err.params as { missingProperty: string }).missingProperty)];
+      return { at: field, underline: 'key', message: `${formatFieldPath(field)}: Required value` };
+    }
     default:
       return { at, underline: 'value', message: `${formatFieldPath(at) || '(document)'}: ${err.message ?? 'invalid'}` };
   }
 }
 
+export interface SchemaCheckOptions {
+  /** Report `required` violations (off where the caller's own rules report missing fields). */
+  required?: boolean;
+}
+
 /** Validates decoded YAML data against a JSON Schema and maps each error to the field it concerns. */
-export function schemaProblems(schema: object, data: unknown): SchemaProblem[] {
+export function schemaProblems(schema: object, data: unknown, opts: SchemaCheckOptions = {}): SchemaProblem[] {
   const validate = validatorFor(schema);
   if (validate(data)) return [];
-  const out: SchemaProblem[] = [];
-  for (const err of validate.errors ?? []) {
-    const p = toProblem(err, data);
-    if (p) out.push(p);
-  }
-  return out;
+  const errors = (validate.errors ?? []).filter((e) => opts.required !== false || e.keyword !== 'required');
+  return errors.map((e) => toProblem(e, data));
 }

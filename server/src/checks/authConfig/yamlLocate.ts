@@ -114,3 +114,9 @@ export function scalarAt(doc: Document, path: FieldPath): Node | undefined {
   const last = steps[steps.length - 1];
   return complete && isScalar(last.value) ? last.value : undefined;
 }
+
+/** The YAML node at `path` (a map, list or scalar), if the path exists. */
+export function nodeAt(doc: Document, path: FieldPath): Node | undefined {
+  const { steps, complete } = walk(doc, path);
+  return complete ? steps[steps.length - 1].value : undefined;
+}

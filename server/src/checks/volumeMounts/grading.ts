@@ -32,6 +32,9 @@ const MOUNT_POINT_PARENTS = [
   '/home', '/srv', '/dev', '/sys', '/proc', '/var/lib',
 ];
 
+/** Container runtime and kubelet state: every container and pod volume is a mount somewhere below. */
+const MOUNT_HEAVY_TREES = ['/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/run/containerd', '/var/run/containerd', '/run/crio', '/var/run/crio'];
+
 /** Config and certificate directories kubeadm and most static pods mount read-only (§1.7 note: low). */
 const CONFIG_DIR_PREFIXES = ['/etc/kubernetes', '/etc/ssl', '/etc/pki', '/etc/ca-certificates', '/usr/share/ca-certificates', '/usr/local/share/ca-certificates'];
 
@@ -59,7 +62,7 @@ function gradeHostPath(volume: YAMLMap, subPath: string | undefined): VolumeGrad
   const path = normalizePath(subPath ? `${raw}/${subPath}` : raw);
   const quoted = JSON.stringify(path);
   // A parent of a typical mount point (e.g. `/var` above `/var/lib/kubelet`) contains it.
-  if (MOUNT_POINT_PARENTS.some((m) => isSameOrBelow(m, path)) || isSameOrBelow(path, '/var/lib/kubelet')) {
+  if (MOUNT_POINT_PARENTS.some((m) => isSameOrBelow(m, path)) || MOUNT_HEAVY_TREES.some((t) => isSameOrBelow(path, t))) {
     return { grade: 'high', reason: `hostPath ${quoted} routinely has other filesystems (tmpfs, NFS, kubelet volumes) mounted below it` };
   }
   if (CONFIG_DIR_PREFIXES.some((d) => isSameOrBelow(path, d))) {
