@@ -194,7 +194,7 @@ export function startServer(): Connection {
       const document = documents.get(params.textDocument.uri);
       // Fix offsets belong to the text that was checked; after an edit they wait for the next run.
       if (!document || validator.publishedVersion(document.uri) !== document.version) return [];
-      return quickFixes(document, params.context.diagnostics, editCaps);
+      return quickFixes(document, params.context.diagnostics, editCaps, validator.published(document.uri));
     }),
   );
 

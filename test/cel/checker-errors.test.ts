@@ -121,6 +121,7 @@ describe('error messages and locations', () => {
     assert.deepEqual(messagesOf('-9223372036854775808 < 0'), []);
     assert.deepEqual(issuesOf('18446744073709551616u').map((i) => [i.code, i.message]), [['KCG1008', 'invalid uint literal']]);
     assert.deepEqual(messagesOf('18446744073709551615u > 0u'), []);
+    assert.deepEqual(issuesOf('1e400 > 1.0').map((i) => [i.code, i.at, i.message]), [['KCG1008', '1e400', 'invalid double literal']]);
   });
 });
 
@@ -146,6 +147,20 @@ describe('k8s-cel.md §8 behaviours', () => {
     assert.deepEqual(testEnv().check('a + a').type, { kind: 'dyn' });
     assert.deepEqual(testEnv().check('a + 1').type, INT);
     assert.deepEqual(testEnv().check('a.size()').type, INT);
+  });
+});
+
+describe('operator precedence as in cel-go', () => {
+  it('==, != and the orderings share one left-associative level', () => {
+    assert.deepEqual(issuesOf('true == 1 < 2'), [
+      { code: 'KCG1004', at: '==', start: 5, end: 7, message: "found no matching overload for '_==_' applied to '(bool, int)'" },
+    ]);
+    assert.deepEqual(messagesOf('true == (1 < 2)'), []);
+    assert.deepEqual(messagesOf('s == s in [true]'), []);
+    assert.deepEqual(testEnv().check('l[0] == (1) < 2').issues.map((i) => i.message), ["found no matching overload for '_<_' applied to '(bool, int)'"]);
+    const r = testEnv().check('1 == 1 in [true]');
+    assert.equal(r.ast?.op, 'in');
+    assert.deepEqual([r.ast?.start, r.ast?.end], [0, 16]);
   });
 });
 

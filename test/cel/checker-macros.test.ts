@@ -80,6 +80,10 @@ describe('two-variable comprehensions and transforms', () => {
     assert.deepEqual(messagesOf('m.transformMapEntry(k, v, v)'), ["found no matching overload for 'cel.@mapInsert' applied to '(map(dyn, dyn), int)'"]);
   });
 
+  it('existsOne with two variables comes with the two-variable library (cel-go 0.22)', () => {
+    assert.deepEqual(messagesOf("m.existsOne(k, v, v == 1)", testEnv({ existsOne: false })), []);
+  });
+
   it('are unavailable without the feature', () => {
     assert.deepEqual(messagesOf('l.transformList(i, v, v)', testEnv({ twoVarComprehensions: false }))[0], "undeclared reference to 'transformList' (in container '')");
   });

@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CelEnvironment } from '../../server/src/cel/environment.js';
-import { ALL_FEATURES, issuesOf, testEnv } from './checker-fixtures.js';
+import { ALL_FEATURES, issuesOf, messagesOf, testEnv } from './checker-fixtures.js';
 
 function assertOneSyntaxErrorInside(expression: string): void {
   const issues = issuesOf(expression);
@@ -43,6 +43,15 @@ describe('half-typed expressions', () => {
     assert.deepEqual(issuesOf("s = 'test'"), [
       { code: 'KCG1001', at: '=', start: 2, end: 3, message: "Syntax error: token recognition error at: '= '" },
     ]);
+  });
+
+  it("constructs cel-js accepts but cel-go's grammar rejects", () => {
+    assert.deepEqual(issuesOf('size(l,)').map((i) => [i.code, i.at]), [['KCG1001', ')']]);
+    assert.deepEqual(issuesOf("true ? false ? 1 : 2 : 3"), [
+      { code: 'KCG1001', at: '?', start: 13, end: 14, message: "Syntax error: mismatched input '?' expecting ':'" },
+    ]);
+    assert.deepEqual(messagesOf('true ? (false ? 1 : 2) : 3 == 3 ? 1 : 2'), []);
+    assert.deepEqual(messagesOf('[1, 2,].size() + {1: 2,}.size() == 2'), []);
   });
 
   it('empty and whitespace-only input is a syntax error, not a throw', () => {
@@ -113,5 +122,8 @@ describe('pathological input', () => {
     assert.deepEqual(first.issues, second.issues);
     assert.deepEqual(env.check('c.nope', { kind: 'exact', types: [{ kind: 'bool' }] }).issues.length, 1);
     assert.deepEqual(env.check('c.name').issues, []);
+    // Callers may shift issue offsets in place; the cache must not see that.
+    first.issues[0].start += 100;
+    assert.equal(env.check('c.nope').issues[0].start, 1);
   });
 });

@@ -175,6 +175,27 @@ describe('quick fixes computed by the engine, end to end', () => {
   });
 });
 
+describe('quick fixes for a client that does not send diagnostic data back', () => {
+  it('finds the fixes of the published diagnostic with the same code and range', async () => {
+    const session = await LspSession.start();
+    try {
+      const uri = 'file:///virtual/no-data.yaml';
+      await session.open(uri, WITH_ENGINE_FIX);
+      const published = await session.diagnostics(uri, (p) => p.diagnostics.some((d) => hasFixes(d.data)));
+      const { data: _dropped, ...withoutData } = published.diagnostics.find((d) => hasFixes(d.data))!;
+      const actions = (await session.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: withoutData.range,
+        context: { diagnostics: [withoutData] },
+      })) as CodeAction[];
+      assert.ok(actions.length > 0);
+      assert.equal(actions[0].kind, 'quickfix');
+    } finally {
+      await session.close();
+    }
+  });
+});
+
 function hasFixes(data: unknown): boolean {
   const fixes = (data as { fixes?: unknown } | undefined)?.fixes;
   return Array.isArray(fixes) && fixes.length > 0;

@@ -43,7 +43,8 @@ export class LspSession {
   readonly stderr: string[] = [];
   /** window/logMessage texts: what the user reads in the Output channel. */
   readonly logs: string[] = [];
-  private readonly published: PublishDiagnosticsParams[] = [];
+  /** Every publishDiagnostics notification, in arrival order. */
+  readonly published: PublishDiagnosticsParams[] = [];
   private readonly waiters: Array<() => void> = [];
 
   readonly settings: Settings = { current: {} };

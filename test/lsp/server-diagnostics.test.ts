@@ -151,6 +151,46 @@ describe('language server under hostile input', () => {
       await session.close();
     }
   });
+
+  it('checks a small file while a large one is still being checked', { timeout: 60_000 }, async () => {
+    const session = await LspSession.start();
+    try {
+      const junkUri = 'file:///virtual/junk.yaml';
+      const smallUri = 'file:///virtual/small.yaml';
+      await session.open(junkUri, junk(5 * 1024 * 1024));
+      await session.open(smallUri, BROKEN);
+      const small = await session.diagnostics(smallUri, () => true, 45_000);
+      const large = await session.diagnostics(junkUri, () => true, 45_000);
+      assert.ok(
+        session.published.indexOf(small) < session.published.indexOf(large),
+        'the small file was not kept waiting behind the 5 MB one',
+      );
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('abandons the check of a replaced text: nothing is published for it after the newer version', { timeout: 60_000 }, async () => {
+    const session = await LspSession.start();
+    try {
+      const uri = 'file:///virtual/replaced.yaml';
+      await session.open(uri, junk(5 * 1024 * 1024));
+      // Likely mid-check of version 1 by now.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await session.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ text: BROKEN }],
+      });
+      const latest = await session.diagnostics(uri, (p) => p.version === 2, 45_000);
+      assert.equal(latest.diagnostics.length, 1);
+      // Give a straggling version-1 run time to (wrongly) publish.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const forUri = session.published.filter((p) => p.uri === uri);
+      assert.equal(forUri.at(-1)?.version, 2, `publish order: ${forUri.map((p) => p.version).join(', ')}`);
+    } finally {
+      await session.close();
+    }
+  });
 });
 
 /** Deterministic junk: control bytes, YAML indicators, quotes, document markers, non-ASCII. */

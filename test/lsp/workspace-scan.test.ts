@@ -108,6 +108,27 @@ describe('CRDs from open editors, crdPaths and file events', () => {
     }
   });
 
+  it('scans a workspace folder added after startup', async () => {
+    const root = tempDir({ 'crds/widget.yaml': widgetCrd() });
+    const session = await LspSession.start({
+      workspaceFolders: [],
+      capabilities: { workspace: { configuration: true, workspaceFolders: true } },
+    });
+    try {
+      const policy = 'file:///virtual/policy.yaml';
+      await session.open(policy, WIDGET_POLICY);
+      assert.equal(flagsSizee(await session.diagnostics(policy)), false);
+      const mark = session.mark();
+      await session.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+        event: { added: folderOf(root), removed: [] },
+      });
+      await session.diagnostics(policy, flagsSizee, 10_000, mark);
+    } finally {
+      await session.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('picks up a CRD written to disk after startup (workspace/didChangeWatchedFiles)', async () => {
     const root = tempDir({ 'apps/app.yaml': 'kind: ConfigMap\n' });
     const session = await LspSession.start({ workspaceFolders: folderOf(root) });

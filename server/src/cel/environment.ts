@@ -27,7 +27,7 @@ interface CachedCheck {
   ast?: AstNode;
   output?: CheckOutput;
   /** A syntax error, or an internal failure, that replaces the checker output. */
-  syntaxIssue?: CelIssue;
+  failure?: CelIssue;
 }
 
 const CACHE_LIMIT = 2000;
@@ -76,7 +76,8 @@ export class CelEnvironment {
   check(expression: string, expected?: ExpectedResult): CheckedExpression {
     const cached = this.checkCached(expression);
     const output = cached.output;
-    const issues = cached.syntaxIssue ? [cached.syntaxIssue] : [...(output?.issues ?? [])];
+    // Copies: callers may shift offsets into file coordinates, and the originals are cached.
+    const issues = (cached.failure ? [cached.failure] : (output?.issues ?? [])).map((i) => ({ ...i }));
     const types = output?.types ?? EMPTY_TYPES;
     const overloads = output?.overloads;
     const type = output && issues.length === 0 ? output.type : undefined;
@@ -88,7 +89,7 @@ export class CelEnvironment {
       }
     }
     // Kubernetes creates the program only for an expression that compiled with the right type.
-    if (issues.length === 0 && output) issues.push(...output.programIssues);
+    if (issues.length === 0 && output) issues.push(...output.programIssues.map((i) => ({ ...i })));
     return {
       issues,
       type,
@@ -114,13 +115,13 @@ export class CelEnvironment {
 
   private parseAndCheck(expression: string): CachedCheck {
     const parsed = parseCel(expression);
-    if (!parsed.ast) return { syntaxIssue: parsed.issue };
+    if (!parsed.ast) return { failure: parsed.issue };
     try {
       return { ast: parsed.ast, output: checkAst(expression, parsed.ast, this.env) };
     } catch (e) {
       // A checker bug (or a throwing schema type) must not take the whole document down.
       const message = `kube-cel-guard could not type-check this expression: ${e instanceof Error ? e.message : String(e)}`;
-      return { ast: parsed.ast, syntaxIssue: celIssue(CODES.internal, 0, expression.length, message) };
+      return { ast: parsed.ast, failure: celIssue(CODES.internal, 0, expression.length, message) };
     }
   }
 }

@@ -132,3 +132,27 @@ export function nodePathAt(root: AstNode, offset: number): AstNode[] {
   }
   return path;
 }
+
+/** Index after the `)` matching the `(` at `open`, skipping string literals; -1 if none. */
+function matchingParenEnd(src: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < src.length; i++) {
+    const c = src[i];
+    if (c === '"' || c === "'") {
+      const q = c;
+      for (i++; i < src.length && src[i] !== q; i++) if (src[i] === '\\') i++;
+      continue;
+    }
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** Whether `node` is written in parentheses of its own (`(b < c)`), looking from `from`. */
+export function isParenthesized(src: string, node: AstNode, from: number): boolean {
+  for (let i = skipTrivia(src, from, false); i < node.start; i = skipTrivia(src, i + 1, false)) {
+    if (src[i] === '(' && matchingParenEnd(src, i) >= node.end) return true;
+  }
+  return false;
+}

@@ -30,8 +30,9 @@ export function matchMacro(checker: Checker, node: AstNode): MacroKind | undefin
       if (n === 2) return name;
       return n === 3 && f.twoVarComprehensions ? `${name}2` : undefined;
     case 'existsOne':
+      // The 1-variable alias needs cel-go >= 0.23; the two-variable library always had existsOne.
       if (n === 2 && f.existsOne) return 'exists_one';
-      return n === 3 && f.twoVarComprehensions && f.existsOne ? 'exists_one2' : undefined;
+      return n === 3 && f.twoVarComprehensions ? 'exists_one2' : undefined;
     case 'map': return n === 2 || n === 3 ? 'map' : undefined;
     case 'filter': return n === 2 ? 'filter' : undefined;
     case 'transformList': case 'transformMap': case 'transformMapEntry':

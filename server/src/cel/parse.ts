@@ -7,6 +7,8 @@ import { Environment } from '@marcbachmann/cel-js';
 import type { CelIssue } from './api.js';
 import { CEL_CODES, celIssue } from './issues.js';
 import { type CelJsError, describe } from './parseErrors.js';
+import { grammarIssue } from './grammar.js';
+import { regroupRelations } from './precedence.js';
 import { type Rewritten, rewriteForCelJs } from './syntaxRewrite.js';
 
 /** The subset of cel-js's AST node we rely on (see node_modules/@marcbachmann/cel-js/lib/parser.js). */
@@ -128,7 +130,9 @@ export function parseCel(src: string): ParseOutcome {
       const ast = parser().parse(text).ast as unknown as AstNode;
       if (exceedsDepth(ast, MAX_RECURSION_DEPTH)) return { issue: recursionIssue(src) };
       if (rewrite) remapOffsets(ast, rewrite);
-      return { ast };
+      regroupRelations(src, ast);
+      const rejected = grammarIssue(src, ast);
+      return rejected ? { issue: rejected } : { ast };
     } catch (e) {
       if (e instanceof RangeError) return { issue: recursionIssue(src) };
       if ((e as CelJsError | undefined)?.code === 'limit_exceeded') return { issue: recursionIssue(src) };

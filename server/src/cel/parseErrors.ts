@@ -59,6 +59,8 @@ export function describe(src: string, err: CelJsError, start: number, end: numbe
     case 'invalid_hex_integer':
       // Out of range for 64 bits (a uint literal's range ends at or just before its `u`).
       return { code: CEL_CODES.invalidLiteral, message: /[uU]/.test(src.slice(end - 1, end + 1)) ? 'invalid uint literal' : 'invalid int literal' };
+    case 'invalid_number':
+      return { code: CEL_CODES.invalidLiteral, message: 'invalid double literal' }; // e.g. 1e400
     default:
       return { code: CEL_CODES.syntax, message: `Syntax error: ${summary.replace(/\.$/, '')}` };
   }

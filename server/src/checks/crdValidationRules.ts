@@ -3,6 +3,7 @@ import type { Check, CheckContext } from './types.js';
 import { getIn, seqItems, scalarString, mapPairs, toPlain } from '../engine/yamlNav.js';
 import { checkKubernetesCel, crdRuleEnvironment } from '../cel/environments.js';
 import { schemaToCelType } from '../cel/schemaTypes.js';
+import { COST_CODE, CONTRIBUTED_TO_TOTAL_MESSAGE, crdTotalCost } from '../cel/cost.js';
 import type { CelType } from '../cel/api.js';
 import { celAt, reportCelIssues } from './celInYaml.js';
 import { CHECK_CODES } from './celCodes.js';
@@ -33,7 +34,6 @@ function times(c: number | null, bound: unknown): number | null {
 function* walkSchema(pos: SchemaPosition): Generator<SchemaPosition> {
   yield pos;
   const node = pos.node;
-  const mapType = scalarString(getIn(node, ['x-kubernetes-map-type']));
   const plain = (key: string) => toPlain(getIn(node, [key]));
   for (const p of mapPairs(getIn(node, ['properties']))) {
     if (!isMap(p.value)) continue;
@@ -42,7 +42,7 @@ function* walkSchema(pos: SchemaPosition): Generator<SchemaPosition> {
       node: p.value,
       path,
       isResourceRoot: scalarValueIsTrue(getIn(p.value, ['x-kubernetes-embedded-resource'])),
-      uncorrelatableWithin: pos.uncorrelatableWithin ?? (mapType === 'atomic' ? pos.path : undefined),
+      uncorrelatableWithin: pos.uncorrelatableWithin,
       cardinality: pos.cardinality,
     });
   }
@@ -66,7 +66,7 @@ function* walkSchema(pos: SchemaPosition): Generator<SchemaPosition> {
       node: additional,
       path,
       isResourceRoot: scalarValueIsTrue(getIn(additional, ['x-kubernetes-embedded-resource'])),
-      uncorrelatableWithin: pos.uncorrelatableWithin ?? (mapType === 'atomic' ? pos.path : undefined),
+      uncorrelatableWithin: pos.uncorrelatableWithin,
       cardinality: times(pos.cardinality, plain('maxProperties')),
     });
   }
@@ -81,7 +81,14 @@ function rangeOf(node: unknown): [number, number] | undefined {
   return r ? [r[0], r[1]] : undefined;
 }
 
-function checkRulesAt(ctx: CheckContext, pos: SchemaPosition): void {
+/** A rule's estimated cost × cardinality, for the whole-schema budget. */
+interface RuleCost {
+  key: string;
+  cost: number;
+  node: unknown;
+}
+
+function checkRulesAt(ctx: CheckContext, pos: SchemaPosition, costs: RuleCost[]): void {
   const rules = seqItems(getIn(pos.node, ['x-kubernetes-validations']));
   if (rules.length === 0) return;
   const schema = toPlain(pos.node) as object;
@@ -100,10 +107,15 @@ function checkRulesAt(ctx: CheckContext, pos: SchemaPosition): void {
     const oldSelf = pos.uncorrelatableWithin !== undefined ? false : optionalOldSelf ? 'optional' : true;
     const envFor = (field: 'rule' | 'messageExpression') =>
       crdRuleEnvironment({ version, phase: 'new', selfType: selfType ?? DYN, oldSelf, field, schema, isResourceRoot: pos.isResourceRoot, cardinality: pos.cardinality });
-    if (ruleCel) {
-      reportCelIssues(ctx, ruleCel, checkKubernetesCel(ruleCel.source.value, envFor('rule')).issues, {
+    if (ruleCel && ruleCel.source.value.trim() === '') {
+      const r = rangeOf(ruleCel.node)!;
+      ctx.report({ start: r[0], end: r[1], severity: 'error', code: CHECK_CODES.ruleShape, message: `${rulePath}.rule: Required value: rule is not specified` });
+    } else if (ruleCel) {
+      const result = checkKubernetesCel(ruleCel.source.value, envFor('rule'));
+      reportCelIssues(ctx, ruleCel, result.issues, {
         suffix: (i) => (i.message.startsWith('oldSelf cannot be used') ? ` within ${pos.uncorrelatableWithin}` : ''),
       });
+      if (result.ruleCost !== undefined) costs.push({ key: `${rulePath}.rule`, cost: result.ruleCost, node: ruleCel.node });
       if (ruleCel.source.value.includes('\n') && getIn(ruleNode, ['message']) === undefined && getIn(ruleNode, ['messageExpression']) === undefined) {
         const r = rangeOf(ruleCel.node)!;
         ctx.report({ start: r[0], end: r[1], severity: 'error', code: CHECK_CODES.ruleShape, message: `${rulePath}.message: Required value: message must be specified if rule contains line breaks` });
@@ -118,7 +130,9 @@ function checkRulesAt(ctx: CheckContext, pos: SchemaPosition): void {
     }
     const msgCel = celAt(ctx, getIn(ruleNode, ['messageExpression']), `${rulePath}.messageExpression`);
     if (msgCel) {
-      reportCelIssues(ctx, msgCel, checkKubernetesCel(msgCel.source.value, envFor('messageExpression')).issues);
+      const result = checkKubernetesCel(msgCel.source.value, envFor('messageExpression'));
+      reportCelIssues(ctx, msgCel, result.issues);
+      if (result.ruleCost !== undefined) costs.push({ key: `${rulePath}.messageExpression`, cost: result.ruleCost, node: msgCel.node });
     }
     const messageNode = getIn(ruleNode, ['message']);
     const message = scalarString(messageNode);
@@ -135,6 +149,18 @@ function checkRulesAt(ctx: CheckContext, pos: SchemaPosition): void {
   });
 }
 
+/** The apiserver's per-version budget over all rules (StaticEstimatedCRDCostLimit), at each top rule. */
+function reportTotalCost(ctx: CheckContext, costs: RuleCost[]): void {
+  const total = crdTotalCost(costs);
+  if (!total.message) return;
+  for (const key of total.mostExpensive) {
+    const entry = costs.find((c) => c.key === key);
+    const r = entry && rangeOf(entry.node);
+    if (!r) continue;
+    ctx.report({ start: r[0], end: r[1], severity: 'error', code: COST_CODE, message: `${total.message}; ${key}: ${CONTRIBUTED_TO_TOTAL_MESSAGE}` });
+  }
+}
+
 export const crdValidationRulesCheck: Check = {
   name: 'crd-validation-rules',
   appliesTo: (d) => d.kind === 'CustomResourceDefinition' && (d.apiVersion ?? '').startsWith('apiextensions.k8s.io/'),
@@ -142,9 +168,11 @@ export const crdValidationRulesCheck: Check = {
     for (const [i, v] of seqItems(getIn(ctx.doc.contents, ['spec', 'versions'])).entries()) {
       const root = getIn(v, ['schema', 'openAPIV3Schema']);
       if (!isMap(root)) continue;
+      const costs: RuleCost[] = [];
       for (const pos of walkSchema({ node: root, path: `spec.versions[${i}].schema.openAPIV3Schema`, isResourceRoot: true, cardinality: 1 })) {
-        checkRulesAt(ctx, pos);
+        checkRulesAt(ctx, pos, costs);
       }
+      reportTotalCost(ctx, costs);
     }
   },
 };

@@ -109,6 +109,8 @@ function applySeverity(findings: Finding[], options: EngineOptions): Finding[] {
  */
 export class FileAnalyzer {
   private cache = new Map<string, Finding[]>();
+  /** Bumped by reset, so an abandoned analyzeCancellable run never caches results of old options. */
+  private epoch = 0;
 
   constructor(
     private options: EngineOptions,
@@ -119,6 +121,37 @@ export class FileAnalyzer {
     this.options = options;
     this.workspace = workspace;
     this.cache.clear();
+    this.epoch++;
+  }
+
+  /**
+   * Like analyze, but yields to the event loop between documents once a slice of `sliceMs` is
+   * used up, so a language server keeps answering while a large file is checked, and gives up
+   * (resolving undefined) as soon as `isStale()` says a newer text superseded this one. Documents
+   * checked before giving up stay cached, so the next run does not redo them.
+   */
+  async analyzeCancellable(text: string, isStale: () => boolean, sliceMs = 20): Promise<Finding[] | undefined> {
+    const epoch = this.epoch;
+    const next = new Map<string, Finding[]>();
+    const out: Finding[] = [];
+    let sliceStart = Date.now();
+    for (const chunk of splitDocuments(text)) {
+      if (Date.now() - sliceStart >= sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (epoch !== this.epoch) return undefined;
+        if (isStale()) {
+          for (const [key, findings] of next) this.cache.set(key, findings);
+          return undefined;
+        }
+        sliceStart = Date.now();
+      }
+      let local = next.get(chunk.text) ?? this.cache.get(chunk.text);
+      if (!local) local = analyzeDocument(parseChunk(chunk), this.options, this.workspace);
+      next.set(chunk.text, local);
+      for (const f of local) out.push(shift(f, chunk.start));
+    }
+    this.cache = next;
+    return applySeverity(out, this.options);
   }
 
   analyze(text: string): Finding[] {

@@ -26,12 +26,22 @@ export function editCapabilities(caps: ClientCapabilities): EditCapabilities {
   };
 }
 
-/** One quick-fix per engine Fix carried in our diagnostics' `data.fixes`. */
-export function quickFixes(document: TextDocument, diagnostics: readonly Diagnostic[], caps: EditCapabilities): CodeAction[] {
+/**
+ * One quick-fix per engine Fix carried in our diagnostics' `data.fixes`. Clients without
+ * diagnostic data support send diagnostics back without `data`; for those the fixes are taken
+ * from the published diagnostic with the same code and range.
+ */
+export function quickFixes(
+  document: TextDocument,
+  diagnostics: readonly Diagnostic[],
+  caps: EditCapabilities,
+  published: readonly Diagnostic[] = [],
+): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
-    for (const fix of readFixes(diagnostic.data, document.getText().length)) {
+    const data = diagnostic.data ?? published.find((p) => sameDiagnostic(p, diagnostic))?.data;
+    for (const fix of readFixes(data, document.getText().length)) {
       const edit = toWorkspaceEdit(document, fix, caps);
       if (!edit) continue;
       const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit };
@@ -40,6 +50,15 @@ export function quickFixes(document: TextDocument, diagnostics: readonly Diagnos
     }
   }
   return actions;
+}
+
+function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  const [ra, rb] = [a.range, b.range];
+  return (
+    a.code === b.code &&
+    ra.start.line === rb.start.line && ra.start.character === rb.start.character &&
+    ra.end.line === rb.end.line && ra.end.character === rb.end.character
+  );
 }
 
 function toWorkspaceEdit(document: TextDocument, fix: Fix, caps: EditCapabilities): WorkspaceEdit | undefined {

@@ -32,14 +32,15 @@ export function isYamlDocument(document: Pick<TextDocument, 'uri' | 'languageId'
 /**
  * Debounced, per-document validation. Each open document keeps its own FileAnalyzer, whose cache
  * makes a re-check after an edit cost only the YAML documents that changed. Every schedule bumps a
- * per-document generation; a run publishes only if no newer edit arrived meanwhile, so a slow run
- * never overwrites the diagnostics of a newer version.
+ * per-document generation; a running check yields between YAML documents and stops as soon as a
+ * newer edit (or a close) bumps it, so diagnostics are only ever published for the latest text.
  */
 export class DocumentValidator {
   private readonly analyzers = new Map<string, FileAnalyzer>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly generations = new Map<string, number>();
   private readonly publishedVersions = new Map<string, number>();
+  private readonly publishedDiagnostics = new Map<string, Diagnostic[]>();
   /** Until started (settings loaded), schedules are remembered but not run. */
   private started = false;
   private readonly waiting = new Set<string>();
@@ -69,7 +70,7 @@ export class DocumentValidator {
       uri,
       setTimeout(() => {
         this.timers.delete(uri);
-        this.run(uri, generation);
+        void this.run(uri, generation);
       }, delayMs),
     );
   }
@@ -82,6 +83,7 @@ export class DocumentValidator {
     this.generations.delete(uri);
     this.analyzers.delete(uri);
     this.publishedVersions.delete(uri);
+    this.publishedDiagnostics.delete(uri);
     this.host.publish(uri, undefined, []);
   }
 
@@ -98,9 +100,19 @@ export class DocumentValidator {
     return this.publishedVersions.get(uri);
   }
 
-  private run(uri: string, generation: number): void {
+  /** What was last published for the document (with `data`, for clients that drop it). */
+  published(uri: string): readonly Diagnostic[] {
+    return this.publishedDiagnostics.get(uri) ?? [];
+  }
+
+  private async run(uri: string, generation: number): Promise<void> {
     const document = this.host.document(uri);
-    if (!document || this.generations.get(uri) !== generation) return;
+    if (!document) return;
+    // TextDocuments updates documents in place, so remember which version this run checks.
+    const version = document.version;
+    const isStale = () =>
+      this.generations.get(uri) !== generation || this.host.document(uri) !== document || document.version !== version;
+    if (isStale()) return;
     let analyzer = this.analyzers.get(uri);
     if (!analyzer) {
       analyzer = new FileAnalyzer(this.options, this.workspace);
@@ -108,7 +120,10 @@ export class DocumentValidator {
     }
     let diagnostics: Diagnostic[];
     try {
-      const findings = analyzer.analyze(document.getText());
+      // Yields between YAML documents: other requests are answered meanwhile, and a newer edit
+      // abandons this run instead of queueing behind it.
+      const findings = await analyzer.analyzeCancellable(document.getText(), isStale);
+      if (!findings || isStale()) return;
       if (findings.length > MAX_DIAGNOSTICS_PER_FILE) {
         this.host.log(`kube-cel-guard: ${uri} has ${findings.length} findings; showing the first ${MAX_DIAGNOSTICS_PER_FILE}`);
       }
@@ -119,8 +134,8 @@ export class DocumentValidator {
       analyzer.reset(this.options, this.workspace);
       return;
     }
-    if (this.generations.get(uri) !== generation) return;
-    this.publishedVersions.set(uri, document.version);
-    this.host.publish(uri, document.version, diagnostics);
+    this.publishedVersions.set(uri, version);
+    this.publishedDiagnostics.set(uri, diagnostics);
+    this.host.publish(uri, version, diagnostics);
   }
 }

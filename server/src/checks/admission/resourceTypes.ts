@@ -32,7 +32,16 @@ export function resourceType(gvk: GroupVersionKind, bundled: SchemaSource, works
   const crd = workspace.crdSchema(gvk.group, gvk.version, gvk.kind);
   if (crd && typeof crd === 'object') {
     if (crdTypes.has(crd)) return crdTypes.get(crd);
-    const t = schemaToCelType(crd, { rootName: gvk.kind, isResourceRoot: true, quantityAsDyn: true });
+    // The apiserver resolves a custom resource's schema through /openapi/v3, where metadata is the
+    // full ObjectMeta (unlike a CRD's own rules, which see only name and generateName).
+    const objectMeta = bundled.resolveRef('#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
+    const t = schemaToCelType(crd, {
+      rootName: gvk.kind,
+      isResourceRoot: true,
+      quantityAsDyn: true,
+      objectMetaSchema: objectMeta,
+      resolveRef: (ref) => bundled.resolveRef(ref),
+    });
     crdTypes.set(crd, t);
     return t;
   }
