@@ -268,8 +268,8 @@ export function kubernetesFeatures(version: KubernetesVersion, phase: Phase, opt
  * `member` restricts to receiver-style (true) or global (false) declarations.
  */
 export function unavailableFunction(name: string, version: KubernetesVersion, phase: Phase, member?: boolean): string | undefined {
-  const matching = FUNCTION_ENTRIES.filter(
-    (e) => e.name === name && (member === undefined || (e.receiver !== null) === member) && !isStandardMacroName(e),
+  const matching = (entriesByName().get(name) ?? []).filter(
+    (e) => (member === undefined || (e.receiver !== null) === member) && !isStandardMacroName(e),
   );
   if (matching.length === 0) return undefined;
   if (matching.some((e) => entryAvailable(e, version, phase))) return undefined;
@@ -278,6 +278,24 @@ export function unavailableFunction(name: string, version: KubernetesVersion, ph
   const needsMinor = minorOf(earliest.sinceK8s) + (phase === 'new' && !cgv ? 1 : 0);
   const where = cgv ? '' : phase === 'new' ? ' (new expressions)' : ' (stored expressions)';
   return `function '${name}' is not available in Kubernetes ${version}: it needs 1.${needsMinor}${where}`;
+}
+
+let byName: Map<string, FunctionEntry[]> | undefined;
+/**
+ * FUNCTION_ENTRIES by name, in their original order. unavailableFunction runs for every
+ * member call on a non-variable target (`c.image.startsWith(…)` inside a macro asks about
+ * 'c.image.startsWith'), so a linear scan of the whole table per call showed up in profiles.
+ */
+function entriesByName(): Map<string, FunctionEntry[]> {
+  if (!byName) {
+    byName = new Map();
+    for (const e of FUNCTION_ENTRIES) {
+      const list = byName.get(e.name);
+      if (list) list.push(e);
+      else byName.set(e.name, [e]);
+    }
+  }
+  return byName;
 }
 
 /** all/exists/exists_one also exist as one-variable standard macros; arity decides, not the name. */
@@ -337,13 +355,13 @@ function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] 
   forEachNode(ast, (node) => {
     if (node.op !== 'rcall') return;
     const [name, target, args] = node.args as [string, AstNode, AstNode[]];
-    const span = callNameSpan(src, node);
     let message: string | undefined;
     let loopVars: string[] = [];
+    let fromTarget = false;
     const qualifier = qualifiedName(target);
     if (qualifier !== undefined && !(qualifier.split('.')[0] in env.variables)) {
       message = unavailableFunction(`${qualifier}.${name}`, env.version, env.phase);
-      if (message) span.start = target.start;
+      fromTarget = message !== undefined;
     } else if (TWO_VAR_MACROS[name]?.includes(args.length) && !features.twoVarComprehensions && args[0]?.op === 'id' && args[1]?.op === 'id') {
       message = `the two-variable form of '${name}' is not available in Kubernetes ${env.version}: it needs ${env.phase === 'new' ? '1.33 (new expressions)' : '1.32 (stored expressions)'}`;
       loopVars = [args[0].args as string, args[1].args as string];
@@ -355,6 +373,9 @@ function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] 
       loopVars = [args[0].args as string];
     }
     if (!message) return;
+    // Located only for gated calls: most calls are fine, and locating scans the source.
+    const span = callNameSpan(src, node);
+    if (fromTarget) span.start = target.start;
     const nameSpan = { ...span };
     out.push({
       issue: { start: nameSpan.start, end: nameSpan.end, severity: 'error', code: K8S_CODES.unavailableFunction, message },

@@ -116,7 +116,26 @@ function remapOffsets(root: AstNode, rewrite: Rewritten): void {
   }
 }
 
+/**
+ * Parse results by source text. A policy's expressions are checked in several environments (the
+ * dyn-typed API pass and one schema-typed pass per matched kind), each with its own check cache,
+ * so without this every expression would be parsed once per pass. Outcomes are immutable once
+ * returned (the AST is only rewritten inside parseCel, and checkers key their results by node),
+ * so sharing them is safe. Bounded; the oldest entry goes first.
+ */
+const parseCache = new Map<string, ParseOutcome>();
+const PARSE_CACHE_LIMIT = 4000;
+
 export function parseCel(src: string): ParseOutcome {
+  const hit = parseCache.get(src);
+  if (hit) return hit;
+  const outcome = parseUncached(src);
+  parseCache.set(src, outcome);
+  if (parseCache.size > PARSE_CACHE_LIMIT) parseCache.delete(parseCache.keys().next().value!);
+  return outcome;
+}
+
+function parseUncached(src: string): ParseOutcome {
   if (countCodePoints(src, MAX_CODE_POINTS) > MAX_CODE_POINTS) {
     const size = countCodePoints(src, Number.MAX_SAFE_INTEGER);
     return { issue: celIssue(CEL_CODES.syntax, 0, src.length, `expression code point size exceeds limit: size: ${size}, limit ${MAX_CODE_POINTS}`) };

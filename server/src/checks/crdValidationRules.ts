@@ -1,7 +1,8 @@
 import { isMap, type YAMLMap } from 'yaml';
 import type { Check, CheckContext } from './types.js';
 import { getIn, seqItems, scalarString, mapPairs, toPlain } from '../engine/yamlNav.js';
-import { checkKubernetesCel, crdRuleEnvironment } from '../cel/environments.js';
+import { checkKubernetesCel, crdRuleEnvironment, type BuiltEnvironment } from '../cel/environments.js';
+import type { KubernetesVersion } from '../engine/options.js';
 import { schemaToCelType } from '../cel/schemaTypes.js';
 import { COST_CODE, CONTRIBUTED_TO_TOTAL_MESSAGE, crdTotalCost } from '../cel/cost.js';
 import type { CelType } from '../cel/api.js';
@@ -13,7 +14,7 @@ const DYN: CelType = { kind: 'dyn' };
 const REASONS = ['FieldValueInvalid', 'FieldValueForbidden', 'FieldValueRequired', 'FieldValueDuplicate'];
 
 /** Where we are in a CRD schema while walking it. */
-interface SchemaPosition {
+export interface SchemaPosition {
   node: YAMLMap;
   /** The apiserver's error path, e.g. `openAPIV3Schema.properties[spec].items`. */
   path: string;
@@ -31,7 +32,7 @@ function times(c: number | null, bound: unknown): number | null {
   return c === null || typeof bound !== 'number' ? null : c * bound;
 }
 
-function* walkSchema(pos: SchemaPosition): Generator<SchemaPosition> {
+export function* walkSchema(pos: SchemaPosition): Generator<SchemaPosition> {
   yield pos;
   const node = pos.node;
   const plain = (key: string) => toPlain(getIn(node, [key]));
@@ -88,25 +89,44 @@ interface RuleCost {
   node: unknown;
 }
 
+/** The CEL type of `self` for rules at this schema position (undefined when not exposable). */
+export function selfTypeAt(pos: SchemaPosition): CelType | undefined {
+  try {
+    return schemaToCelType(toPlain(pos.node) as object, { rootName: 'self', isResourceRoot: pos.isResourceRoot });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The environment of one rule's `rule` or `messageExpression`: self typed from the schema node,
+ * oldSelf as the rule declares it and its correlatability allows. Shared with the editor features.
+ */
+export function ruleEnvironmentFactory(
+  version: KubernetesVersion,
+  pos: SchemaPosition,
+  ruleNode: unknown,
+  selfType: CelType | undefined,
+  schema: object = toPlain(pos.node) as object,
+): (field: 'rule' | 'messageExpression') => BuiltEnvironment {
+  const optionalOldSelf = toPlain(getIn(ruleNode, ['optionalOldSelf'])) === true;
+  const oldSelf = pos.uncorrelatableWithin !== undefined ? false : optionalOldSelf ? 'optional' : true;
+  return (field) =>
+    crdRuleEnvironment({ version, phase: 'new', selfType: selfType ?? DYN, oldSelf, field, schema, isResourceRoot: pos.isResourceRoot, cardinality: pos.cardinality });
+}
+
 function checkRulesAt(ctx: CheckContext, pos: SchemaPosition, costs: RuleCost[]): void {
   const rules = seqItems(getIn(pos.node, ['x-kubernetes-validations']));
   if (rules.length === 0) return;
   const schema = toPlain(pos.node) as object;
-  let selfType: CelType | undefined;
-  try {
-    selfType = schemaToCelType(schema, { rootName: 'self', isResourceRoot: pos.isResourceRoot });
-  } catch {
-    selfType = undefined;
-  }
+  const selfType = selfTypeAt(pos);
   const version = ctx.options.kubernetesVersion;
   rules.forEach((ruleNode, i) => {
     const rulePath = `${pos.path}.x-kubernetes-validations[${i}]`;
     const ruleCel = celAt(ctx, getIn(ruleNode, ['rule']), `${rulePath}.rule`);
     const optionalOldSelf = toPlain(getIn(ruleNode, ['optionalOldSelf'])) === true;
     const usesOldSelf = ruleCel ? referencesIdentifier(ruleCel.source.value, 'oldSelf') : false;
-    const oldSelf = pos.uncorrelatableWithin !== undefined ? false : optionalOldSelf ? 'optional' : true;
-    const envFor = (field: 'rule' | 'messageExpression') =>
-      crdRuleEnvironment({ version, phase: 'new', selfType: selfType ?? DYN, oldSelf, field, schema, isResourceRoot: pos.isResourceRoot, cardinality: pos.cardinality });
+    const envFor = ruleEnvironmentFactory(version, pos, ruleNode, selfType, schema);
     if (ruleCel && ruleCel.source.value.trim() === '') {
       const r = rangeOf(ruleCel.node)!;
       ctx.report({ start: r[0], end: r[1], severity: 'error', code: CHECK_CODES.ruleShape, message: `${rulePath}.rule: Required value: rule is not specified` });

@@ -1,5 +1,7 @@
 import type { Check } from './types.js';
 import { validatingAdmissionPolicyCheck } from './validatingAdmissionPolicy.js';
+import { mutatingAdmissionPolicyCheck } from './mutatingAdmissionPolicy.js';
+import { admissionPolicyBindingCheck } from './admissionPolicyBinding.js';
 import { webhookMatchConditionsCheck } from './webhookMatchConditions.js';
 import { crdValidationRulesCheck } from './crdValidationRules.js';
 import { volumeMountsCheck } from './volumeMounts.js';
@@ -13,6 +15,8 @@ import { authenticationConfigCheck } from './authenticationConfig.js';
  */
 export const ALL_CHECKS: Check[] = [
   validatingAdmissionPolicyCheck,
+  mutatingAdmissionPolicyCheck,
+  admissionPolicyBindingCheck,
   webhookMatchConditionsCheck,
   crdValidationRulesCheck,
   volumeMountsCheck,

@@ -20,6 +20,25 @@ export interface WorkspaceIndex {
   /** CRD schemas by `group/version/Kind`, and by `group/version/plural` for matchConstraints. */
   crdSchema(group: string, version: string, kind: string): unknown | undefined;
   crdKindsForResource(group: string, version: string, resource: string): string[];
+  /**
+   * The admission policies of the workspace with this kind and metadata.name (more than one when
+   * several files define it). Absent when the host does not index policies: then a binding's
+   * policy cannot be looked up and the binding checks stay silent about it.
+   */
+  policies?(kind: AdmissionPolicyKind, name: string): AdmissionPolicyInfo[];
+}
+
+export type AdmissionPolicyKind = 'ValidatingAdmissionPolicy' | 'MutatingAdmissionPolicy';
+
+/** What bindings and go-to-definition need to know about a policy. */
+export interface AdmissionPolicyInfo {
+  kind: AdmissionPolicyKind;
+  name: string;
+  /** spec.paramKind as written (absent: the policy takes no params). */
+  paramKind?: { apiVersion?: string; kind?: string };
+  /** The file (as the index was given it) and the offset of metadata.name's value in that file. */
+  path?: string;
+  offset: number;
 }
 
 export interface CheckContext extends DocumentInput {

@@ -10,7 +10,7 @@ import { checkPolicyExpressions, type EnvironmentFactory, type PolicyExpression,
 
 const DYN: CelType = { kind: 'dyn' };
 
-const webhookEnv: EnvironmentFactory = ({ version, pass }) =>
+export const webhookEnvironmentFactory: EnvironmentFactory = ({ version, pass }) =>
   webhookMatchConditionEnvironment({ version, phase: 'new', objectType: pass.objectType });
 
 /**
@@ -18,20 +18,33 @@ const webhookEnv: EnvironmentFactory = ({ version, pass }) =>
  * also type `object` from the webhook's rules (same resolution as policies) and report what only
  * that finds as warnings: a misspelt field there fails every matching request at runtime.
  */
-function checkWebhook(ctx: CheckContext, webhook: unknown): void {
+/** A webhook's matchConditions and their typing passes; shared by the check and editor features. */
+export function webhookTyping(ctx: CheckContext, webhook: unknown, webhookIndex = 0): { expressions: PolicyExpression[]; apiPass: TypingPass; typedPasses: TypingPass[] } {
   const expressions: PolicyExpression[] = [];
-  for (const mc of seqItems(getIn(webhook, ['matchConditions']))) {
+  for (const [i, mc] of seqItems(getIn(webhook, ['matchConditions'])).entries()) {
     const cel = celAt(ctx, getIn(mc, ['expression']), 'matchConditions[].expression');
-    if (cel) expressions.push({ field: 'matchCondition', cel });
+    if (cel) expressions.push({ field: 'matchCondition', cel, label: `webhooks[${webhookIndex}].matchConditions[${i}].expression` });
   }
-  if (expressions.length === 0) return;
+  const apiPass: TypingPass = { objectType: DYN, paramsType: null };
+  if (expressions.length === 0) return { expressions, apiPass, typedPasses: [] };
   const bundled = bundledSchemas(ctx.options.kubernetesVersion);
-  const typed: TypingPass[] = [];
+  const typedPasses: TypingPass[] = [];
   for (const gvk of matchedKinds(getIn(webhook, ['rules']), bundled, ctx.workspace)) {
     const objectType = resourceType(gvk, bundled, ctx.workspace);
-    if (objectType) typed.push({ objectType, paramsType: null, gvk });
+    if (objectType) typedPasses.push({ objectType, paramsType: null, gvk });
   }
-  checkPolicyExpressions(ctx, expressions, { objectType: DYN, paramsType: null }, typed, webhookEnv);
+  return { expressions, apiPass, typedPasses };
+}
+
+/**
+ * webhooks[].matchConditions[].expression. The apiserver compiles them with `object` as dyn; we
+ * also type `object` from the webhook's rules (same resolution as policies) and report what only
+ * that finds as warnings: a misspelt field there fails every matching request at runtime.
+ */
+function checkWebhook(ctx: CheckContext, webhook: unknown): void {
+  const { expressions, apiPass, typedPasses } = webhookTyping(ctx, webhook);
+  if (expressions.length === 0) return;
+  checkPolicyExpressions(ctx, expressions, apiPass, typedPasses, webhookEnvironmentFactory);
 }
 
 export const webhookMatchConditionsCheck: Check = {

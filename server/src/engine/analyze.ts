@@ -14,10 +14,14 @@ export const EMPTY_WORKSPACE: WorkspaceIndex = {
 function analyzeDocument(input: DocumentInput, options: EngineOptions, workspace: WorkspaceIndex): Finding[] {
   const findings: Finding[] = [];
   for (const err of input.doc.errors) {
-    const [s, e] = err.pos;
+    // An error "at the end" points past the document; keep it on the document's last character
+    // so it stays in this document (and in the file) rather than on the next one's `---`.
+    const len = input.text.length;
+    const end = Math.min(Math.max(err.pos[1], err.pos[0] + 1), len);
+    const start = Math.max(0, Math.min(err.pos[0], end - 1));
     findings.push({
-      start: s,
-      end: Math.max(e, s + 1),
+      start,
+      end,
       severity: 'error',
       code: CODES.yamlSyntax,
       message: `YAML syntax error: ${err.message.split('\n')[0]}`,
@@ -34,7 +38,7 @@ function analyzeDocument(input: DocumentInput, options: EngineOptions, workspace
  * (kubectl applies every item, and manifests ship policies that way). An item is presented to the
  * checks as a document whose contents is the item, so checks need not know about Lists.
  */
-function checkTargets(input: DocumentInput): DocumentInput[] {
+export function checkTargets(input: DocumentInput): DocumentInput[] {
   if (input.kind !== 'List' || input.apiVersion !== 'v1') return [input];
   const items = (input.doc.contents as { get?: (k: string) => unknown } | null)?.get?.('items') as { items?: unknown[] } | undefined;
   return (items?.items ?? []).map((item) => {

@@ -13,6 +13,9 @@ import { isYamlPath } from './yamlFiles.js';
  */
 export const MAX_DIAGNOSTICS_PER_FILE = 1000;
 
+/** Shortest wait after an edit: lets a burst of keystrokes arrive before a check starts. */
+const MIN_DELAY_MS = 15;
+
 export interface ValidationHost {
   /** The latest version of an open document, or undefined once it is closed. */
   document(uri: string): TextDocument | undefined;
@@ -41,6 +44,7 @@ export class DocumentValidator {
   private readonly generations = new Map<string, number>();
   private readonly publishedVersions = new Map<string, number>();
   private readonly publishedDiagnostics = new Map<string, Diagnostic[]>();
+  private readonly lastRunMs = new Map<string, number>();
   /** Until started (settings loaded), schedules are remembered but not run. */
   private started = false;
   private readonly waiting = new Set<string>();
@@ -58,7 +62,19 @@ export class DocumentValidator {
     this.waiting.clear();
   }
 
-  schedule(uri: string, delayMs = this.delayMs): void {
+  /**
+   * How long to wait after a change. A document seen for the first time is checked at once (the
+   * user just opened it); after that the wait follows the cost of the last check: an edit to a
+   * file whose re-check takes 5 ms need not wait 150 ms, while a costly file still coalesces a
+   * burst of keystrokes into one run.
+   */
+  private delayFor(uri: string): number {
+    if (!this.analyzers.has(uri)) return 0;
+    const last = this.lastRunMs.get(uri) ?? this.delayMs;
+    return Math.min(this.delayMs, Math.max(MIN_DELAY_MS, 2 * last));
+  }
+
+  schedule(uri: string, delayMs = this.delayFor(uri)): void {
     const generation = (this.generations.get(uri) ?? 0) + 1;
     this.generations.set(uri, generation);
     clearTimeout(this.timers.get(uri));
@@ -84,6 +100,7 @@ export class DocumentValidator {
     this.analyzers.delete(uri);
     this.publishedVersions.delete(uri);
     this.publishedDiagnostics.delete(uri);
+    this.lastRunMs.delete(uri);
     this.host.publish(uri, undefined, []);
   }
 
@@ -122,8 +139,10 @@ export class DocumentValidator {
     try {
       // Yields between YAML documents: other requests are answered meanwhile, and a newer edit
       // abandons this run instead of queueing behind it.
+      const started = performance.now();
       const findings = await analyzer.analyzeCancellable(document.getText(), isStale);
       if (!findings || isStale()) return;
+      this.lastRunMs.set(uri, performance.now() - started);
       if (findings.length > MAX_DIAGNOSTICS_PER_FILE) {
         this.host.log(`kube-cel-guard: ${uri} has ${findings.length} findings; showing the first ${MAX_DIAGNOSTICS_PER_FILE}`);
       }

@@ -1,5 +1,6 @@
-import type { WorkspaceIndex } from '../checks/types.js';
+import type { AdmissionPolicyInfo, WorkspaceIndex } from '../checks/types.js';
 import { crdsFromText, type CrdInfo } from './crds.js';
+import { policiesFromText, policyLookup } from './policies.js';
 import { kindsOf, type OpenApiSchema, type ResourceInfo, type SchemaSource } from './registry.js';
 
 /** The workspace's CRDs, indexed for the checks. */
@@ -15,14 +16,19 @@ export interface CrdWorkspaceIndex extends WorkspaceIndex {
  */
 export function createWorkspaceIndex(files: Iterable<{ path: string; text: string }>): CrdWorkspaceIndex {
   const crds: CrdInfo[] = [];
+  const policies: AdmissionPolicyInfo[] = [];
   for (const file of files) {
     for (const crd of crdsFromText(file?.text)) crds.push({ ...crd, path: file.path });
+    for (const policy of policiesFromText(file?.text)) policies.push({ ...policy, path: file.path });
   }
-  return workspaceIndexFromCrds(crds);
+  return workspaceIndexFromCrds(crds, policies);
 }
 
-/** For hosts that cache CrdInfo per file (crdsFromText) and rebuild the index when one changes. */
-export function workspaceIndexFromCrds(crds: CrdInfo[]): CrdWorkspaceIndex {
+/**
+ * For hosts that cache CrdInfo per file (crdsFromText) and rebuild the index when one changes.
+ * `policies` (policiesFromText): without them the index does not answer policy lookups.
+ */
+export function workspaceIndexFromCrds(crds: CrdInfo[], policies?: AdmissionPolicyInfo[]): CrdWorkspaceIndex {
   const schemas = new Map<string, OpenApiSchema>();
   // group/version/resource (plural or singular, lower case) → kind; only served versions, as in discovery.
   const kindsByResource = new Map<string, string>();
@@ -43,6 +49,7 @@ export function workspaceIndexFromCrds(crds: CrdInfo[]): CrdWorkspaceIndex {
     }
   }
   return {
+    ...(policies ? { policies: policyLookup(policies) } : {}),
     crds: kept,
     crdSchema: (group, version, kind) => schemas.get(`${group}/${version}/${kind}`),
     crdKindsForResource: (group, version, resource) => {

@@ -12,6 +12,22 @@ export function formatGvk(g: GroupVersionKind): string {
 
 const MAX_KINDS = 10;
 
+/**
+ * restMapperKindsFor scans every resource of the bundled schemas; a file of 1,000 policies asks
+ * the same few (group, version, resource) questions over and over. The bundled source is
+ * immutable, so its answers are kept per source (the workspace's CRDs are asked each time).
+ */
+const restMapperAnswers = new WeakMap<SchemaSource, Map<string, GroupVersionKind[]>>();
+
+function bundledKindsFor(bundled: SchemaSource, group: string, version: string, resource: string): GroupVersionKind[] {
+  let answers = restMapperAnswers.get(bundled);
+  if (!answers) restMapperAnswers.set(bundled, (answers = new Map()));
+  const key = `${group}\u0000${version}\u0000${resource}`;
+  let kinds = answers.get(key);
+  if (!kinds) answers.set(key, (kinds = restMapperKindsFor(bundled, group, version, resource)));
+  return kinds;
+}
+
 function strings(node: unknown): string[] {
   return seqItems(node).map(scalarString).filter((s): s is string => s !== undefined);
 }
@@ -23,7 +39,13 @@ function strings(node: unknown): string[] {
  * kinds, sorted by group, version, kind. We also consult the workspace's CRDs, which the apiserver
  * finds through discovery.
  */
-export function matchedKinds(rules: unknown, bundled: SchemaSource, workspace: WorkspaceIndex): GroupVersionKind[] {
+export function matchedKinds(
+  rules: unknown,
+  bundled: SchemaSource,
+  workspace: WorkspaceIndex,
+  /** Told about each resource that maps to no known kind, with the rule's `resources` node. */
+  onUnresolved?: (resourcesNode: unknown, apiResource: string) => void,
+): GroupVersionKind[] {
   const found = new Map<string, GroupVersionKind>();
   for (const rule of seqItems(rules)) {
     const groups = strings(getIn(rule, ['apiGroups']));
@@ -34,12 +56,17 @@ export function matchedKinds(rules: unknown, bundled: SchemaSource, workspace: W
       for (const version of versions) {
         for (const resource of resources) {
           if (resource.includes('*') || resource.includes('/')) continue;
-          for (const gvk of restMapperKindsFor(bundled, group, version, resource)) {
+          const before = found.size;
+          let hits = 0;
+          for (const gvk of bundledKindsFor(bundled, group, version, resource)) {
             found.set(`${gvk.group}/${gvk.version}/${gvk.kind}`, gvk);
+            hits++;
           }
           for (const kind of workspace.crdKindsForResource(group, version, resource)) {
             found.set(`${group}/${version}/${kind}`, { group, version, kind });
+            hits++;
           }
+          if (hits === 0 && found.size === before) onUnresolved?.(getIn(rule, ['resources']), `${group ? `${group}/` : ''}${version} ${resource}`);
         }
       }
     }

@@ -1,11 +1,12 @@
 import type { CelIssue, CelType } from '../../cel/api.js';
-import { checkKubernetesCel, vapEnvironment } from '../../cel/environments.js';
+import { checkKubernetesCel, vapEnvironment, type BuiltEnvironment, type KubernetesCheckResult, type VapField } from '../../cel/environments.js';
 import type { KubernetesVersion } from '../../engine/options.js';
 import type { CheckContext } from '../types.js';
 import { celAt, reportCelIssues, type YamlCel } from '../celInYaml.js';
 import { formatGvk, type GroupVersionKind } from './matchedKinds.js';
 
-export type PolicyField = 'matchCondition' | 'validation' | 'messageExpression' | 'variable' | 'auditAnnotation';
+/** VAP fields, and MutatingAdmissionPolicy's mutations (applyConfiguration, jsonPatch). */
+export type PolicyField = 'matchCondition' | 'validation' | 'messageExpression' | 'variable' | 'auditAnnotation' | 'applyConfiguration' | 'jsonPatch';
 
 /** One CEL-holding field of a policy, in the order the apiserver compiles them. */
 export interface PolicyExpression {
@@ -13,6 +14,8 @@ export interface PolicyExpression {
   cel: YamlCel;
   /** For spec.variables[i]: the variable's name. */
   variableName?: string;
+  /** Where it is, for editor features: e.g. `validations[0].expression`. */
+  label?: string;
 }
 
 /**
@@ -32,6 +35,35 @@ interface PassResult {
   issues: Map<PolicyExpression, CelIssue[]>;
 }
 
+/** One expression of a pass, with the environment it was compiled in and its result. */
+export interface CompiledExpression {
+  expression: PolicyExpression;
+  env: BuiltEnvironment;
+  result: KubernetesCheckResult;
+}
+
+/**
+ * Compiles a policy's expressions in the apiserver's order, each in an environment holding the
+ * variables compiled before it. Lazy, so an editor feature can stop at the expression it needs.
+ */
+export function* compilePass(
+  version: KubernetesVersion,
+  pass: TypingPass,
+  expressions: PolicyExpression[],
+  envFor: EnvironmentFactory,
+): Generator<CompiledExpression> {
+  const variables: Array<{ name: string; type: CelType | undefined }> = [];
+  for (const e of expressions) {
+    const env = envFor({ version, pass, variables: [...variables], field: e.field });
+    const result = checkKubernetesCel(e.cel.source.value, env);
+    yield { expression: e, env, result };
+    if (e.field === 'variable' && e.variableName !== undefined) {
+      // A variable that fails to compile is still declared, as dyn (k8s-cel.md §2.5).
+      variables.push({ name: e.variableName, type: result.issues.some((i) => i.severity === 'error') ? undefined : result.type });
+    }
+  }
+}
+
 function runPass(
   version: KubernetesVersion,
   pass: TypingPass,
@@ -39,16 +71,7 @@ function runPass(
   envFor: EnvironmentFactory,
 ): PassResult {
   const issues = new Map<PolicyExpression, CelIssue[]>();
-  const variables: Array<{ name: string; type: CelType | undefined }> = [];
-  for (const e of expressions) {
-    const env = envFor({ version, pass, variables: [...variables], field: e.field });
-    const result = checkKubernetesCel(e.cel.source.value, env);
-    issues.set(e, result.issues);
-    if (e.field === 'variable' && e.variableName !== undefined) {
-      // A variable that fails to compile is still declared, as dyn (k8s-cel.md §2.5).
-      variables.push({ name: e.variableName, type: result.issues.some((i) => i.severity === 'error') ? undefined : result.type });
-    }
-  }
+  for (const { expression, result } of compilePass(version, pass, expressions, envFor)) issues.set(expression, result.issues);
   return { pass, issues };
 }
 
@@ -59,8 +82,9 @@ export type EnvironmentFactory = (args: {
   field: PolicyField;
 }) => ReturnType<typeof vapEnvironment>;
 
+// VAP and webhooks never collect the mutation fields, so `field` is a VapField here.
 export const vapEnvironmentFactory: EnvironmentFactory = ({ version, pass, variables, field }) =>
-  vapEnvironment({ version, phase: 'new', objectType: pass.objectType, paramsType: pass.paramsType, variables, field, preciseVariables: pass.gvk !== undefined });
+  vapEnvironment({ version, phase: 'new', objectType: pass.objectType, paramsType: pass.paramsType, variables, field: field as VapField, preciseVariables: pass.gvk !== undefined });
 
 /** Same place, same kind of problem: a typed pass re-finding what the dyn pass found adds nothing. */
 const issueKey = (i: CelIssue) => `${i.start}:${i.end}:${i.code}`;

@@ -1,0 +1,155 @@
+/**
+ * Completion inside CEL: after `receiver.` the fields of the receiver's type, then the methods
+ * that accept it, then the macros; elsewhere the variables in scope (comprehension variables
+ * first), `has`, the global functions and the literals. Works on half-typed text (celPrefix.ts).
+ */
+import type { CelType, OverloadDecl } from '../cel/api.js';
+import { celEnvironmentFor, type BuiltEnvironment } from '../cel/environments.js';
+import { formatType } from '../cel/types.js';
+import type { WorkspaceIndex } from '../checks/types.js';
+import type { EngineOptions } from '../engine/options.js';
+import { celContextAt, type CelContext } from './celContext.js';
+import { MACROS, formatKind, isCallableName, macrosApplyTo, receiverOverloads, signature } from './celDocs.js';
+import { comprehensionVariablesAt, insideString, typeOfReceiver } from './celPrefix.js';
+import { documentAt, valueIndexAt } from './cursor.js';
+
+export type CompletionKind = 'field' | 'variable' | 'function' | 'method' | 'macro' | 'keyword';
+
+export interface CompletionItem {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  documentation?: string;
+  insertText?: string;
+  isSnippet?: boolean;
+  sortText?: string;
+  /** File offsets of the text the item replaces (the word being typed). */
+  range?: { start: number; end: number };
+}
+
+/** sortText keeps the groups in order whatever the client's own sorting: `<group>_<rank>`. */
+const sortKey = (group: number, rank: number) => `${group}_${String(rank).padStart(4, '0')}`;
+
+function fieldsOf(t: CelType): CompletionItem[] {
+  if (t.kind !== 'object') return [];
+  let fields;
+  try {
+    fields = [...t.fields()];
+  } catch {
+    return [];
+  }
+  // Field names are already CEL-escaped (`x__dash__y` for `x-y`): what must be typed.
+  return fields.map(([name, f], i) => ({
+    label: name,
+    kind: 'field' as const,
+    detail: formatType(f.type),
+    documentation: f.description,
+    sortText: sortKey(0, i),
+  }));
+}
+
+function callSnippet(name: string, overloads: readonly OverloadDecl[]): { insertText: string; isSnippet: boolean } {
+  const takesArgs = overloads.some((o) => o.params.length > 0);
+  return { insertText: takesArgs ? `${name}($1)` : `${name}()`, isSnippet: takesArgs };
+}
+
+/** One item per function name, its overloads' signatures as detail. */
+function functionItems(overloads: OverloadDecl[], kind: 'function' | 'method', group: number): CompletionItem[] {
+  const byName = new Map<string, OverloadDecl[]>();
+  for (const o of overloads) {
+    const list = byName.get(o.name);
+    if (list) list.push(o);
+    else byName.set(o.name, [o]);
+  }
+  return [...byName.keys()].sort().map((name, i) => {
+    const list = byName.get(name)!;
+    const docs = [...new Set(list.map((o) => o.doc).filter((d): d is string => !!d))];
+    return {
+      label: name,
+      kind,
+      detail: [...new Set(list.map(signature))].slice(0, 3).join('\n'),
+      documentation: docs.join('\n\n') || undefined,
+      ...callSnippet(name, list),
+      sortText: sortKey(group, i),
+    };
+  });
+}
+
+function macroItems(member: boolean, group: number): CompletionItem[] {
+  return MACROS.filter((m) => m.member === member).map((m, i) => ({
+    label: m.name,
+    kind: 'macro' as const,
+    detail: m.signature,
+    documentation: m.doc,
+    insertText: m.snippet,
+    isSnippet: true,
+    sortText: sortKey(group, i),
+  }));
+}
+
+function memberItems(t: CelType, env: BuiltEnvironment): CompletionItem[] {
+  const functions = celEnvironmentFor(env).functions;
+  return [
+    ...fieldsOf(t),
+    ...functionItems(receiverOverloads(functions, t), 'method', 1),
+    ...(macrosApplyTo(t) ? macroItems(true, 2) : []),
+  ];
+}
+
+function globalItems(ctx: CelContext, prefix: string): CompletionItem[] {
+  const env = ctx.env;
+  const items: CompletionItem[] = [];
+  const locals = comprehensionVariablesAt(prefix, env);
+  locals.reverse().forEach((v, i) => items.push({ label: v.name, kind: 'variable', detail: v.type ? formatType(v.type) : 'dyn', sortText: sortKey(0, i) }));
+  Object.entries(env.config.variables)
+    // `authorizer.requestResource` is reached by selecting on `authorizer`.
+    .filter(([name]) => !name.includes('.'))
+    .forEach(([name, type], i) => {
+      const detail = (name === 'object' || name === 'oldObject') && ctx.objectKind ? formatKind(ctx.objectKind) : formatType(type);
+      items.push({ label: name, kind: 'variable', detail, sortText: sortKey(1, i) });
+    });
+  items.push(...macroItems(false, 2));
+  const globals: OverloadDecl[] = [];
+  for (const [name, overloads] of celEnvironmentFor(env).functions) {
+    if (isCallableName(name)) globals.push(...overloads.filter((o) => !o.receiver));
+  }
+  items.push(...functionItems(globals, 'function', 3));
+  ['true', 'false', 'null'].forEach((k, i) => items.push({ label: k, kind: 'keyword', sortText: sortKey(4, i) }));
+  return items;
+}
+
+/** Completion items at file offset `offset`; [] outside CEL or inside a string literal. */
+export function completionsAt(text: string, offset: number, options: EngineOptions, workspace: WorkspaceIndex): CompletionItem[] {
+  try {
+    const at = documentAt(text, offset);
+    if (!at) return [];
+    const ctx = celContextAt(at.input, at.offsetInDoc, options, workspace);
+    if (!ctx) return [];
+    const source = ctx.cel.source;
+    const value = source.value;
+    const i = valueIndexAt(source, at.offsetInDoc, 'caret');
+    const before = value.slice(0, i);
+    if (insideString(before)) return [];
+    const word = /[A-Za-z_][A-Za-z0-9_]*$/.exec(before)?.[0] ?? '';
+    const wordStart = i - word.length;
+    if (/[0-9]$/.test(value.slice(0, wordStart))) return []; // `1.5`, `2e`: a number, not a name
+    const replaced = source.sourceRange(wordStart, i);
+    const range = { start: at.input.offset + replaced.start, end: at.input.offset + replaced.end };
+    let k = wordStart;
+    while (k > 0 && /\s/.test(value[k - 1])) k--;
+    let items: CompletionItem[];
+    if (value[k - 1] === '.' || (value[k - 1] === '?' && value[k - 2] === '.')) {
+      let receiverEnd = value[k - 1] === '.' ? k - 1 : k - 2;
+      while (receiverEnd > 0 && /\s/.test(value[receiverEnd - 1])) receiverEnd--;
+      if (/[0-9]$/.test(value.slice(0, receiverEnd)) && /(^|[^\w.])[0-9]+$/.test(value.slice(0, receiverEnd))) return [];
+      const t = typeOfReceiver(value, receiverEnd, ctx.env);
+      if (!t) return [];
+      items = memberItems(t, ctx.env);
+    } else {
+      items = globalItems(ctx, value.slice(0, wordStart));
+    }
+    return items.map((item) => ({ ...item, range }));
+  } catch {
+    return [];
+  }
+}

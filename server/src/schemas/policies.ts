@@ -1,0 +1,62 @@
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { splitDocuments } from '../engine/documents.js';
+import type { AdmissionPolicyInfo, AdmissionPolicyKind } from '../checks/types.js';
+
+const POLICY_KINDS: ReadonlySet<string> = new Set<AdmissionPolicyKind>(['ValidatingAdmissionPolicy', 'MutatingAdmissionPolicy']);
+
+function str(v: unknown): string | undefined {
+  return isScalar(v) && typeof v.value === 'string' && v.value !== '' ? v.value : undefined;
+}
+
+/** A policy from one YAML object node, with offsets shifted by `base` (the chunk's start). */
+function policyFromNode(node: unknown, base: number): AdmissionPolicyInfo | undefined {
+  if (!isMap(node)) return undefined;
+  const kind = str(node.get('kind', true));
+  const apiVersion = str(node.get('apiVersion', true));
+  if (!kind || !POLICY_KINDS.has(kind) || !apiVersion?.startsWith('admissionregistration.k8s.io/')) return undefined;
+  const metadata = node.get('metadata', true);
+  const nameNode = isMap(metadata) ? metadata.get('name', true) : undefined;
+  const name = str(nameNode);
+  if (!name || !isScalar(nameNode) || !nameNode.range) return undefined;
+  const info: AdmissionPolicyInfo = { kind: kind as AdmissionPolicyKind, name, offset: base + nameNode.range[0] };
+  const spec = node.get('spec', true);
+  const paramKind = isMap(spec) ? spec.get('paramKind', true) : undefined;
+  if (isMap(paramKind)) info.paramKind = { apiVersion: str(paramKind.get('apiVersion', true)), kind: str(paramKind.get('kind', true)) };
+  return info;
+}
+
+/**
+ * Every ValidatingAdmissionPolicy and MutatingAdmissionPolicy of a YAML file, including items of
+ * a `v1 List`, with the offset of its metadata.name in the file. Only documents that mention
+ * AdmissionPolicy are parsed; broken ones are skipped, never thrown.
+ */
+export function policiesFromText(text: string): AdmissionPolicyInfo[] {
+  if (typeof text !== 'string' || !text.includes('AdmissionPolicy')) return [];
+  const out: AdmissionPolicyInfo[] = [];
+  for (const chunk of splitDocuments(text)) {
+    if (!chunk.text.includes('AdmissionPolicy')) continue;
+    try {
+      const root = parseDocument(chunk.text, { strict: false, prettyErrors: false }).contents;
+      const items = isMap(root) && str(root.get('kind', true)) === 'List' ? root.get('items', true) : undefined;
+      for (const node of isSeq(items) ? items.items : [root]) {
+        const policy = policyFromNode(node, chunk.start);
+        if (policy) out.push(policy);
+      }
+    } catch {
+      // Not YAML we can read: this document defines no policy.
+    }
+  }
+  return out;
+}
+
+/** Lookup by kind and name, in the order the policies were given. */
+export function policyLookup(policies: AdmissionPolicyInfo[]): (kind: AdmissionPolicyKind, name: string) => AdmissionPolicyInfo[] {
+  const byKey = new Map<string, AdmissionPolicyInfo[]>();
+  for (const p of policies) {
+    const key = `${p.kind}/${p.name}`;
+    const list = byKey.get(key);
+    if (list) list.push(p);
+    else byKey.set(key, [p]);
+  }
+  return (kind, name) => byKey.get(`${kind}/${name}`) ?? [];
+}
