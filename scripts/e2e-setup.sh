@@ -66,8 +66,11 @@ else
   rm -rf "$CS_DIR"
   mkdir -p "$CS_DIR"
   start=$(date +%s)
+  # Under `npm run`, the outer npm's variables leak in: code-server's postinstall reads the Node
+  # version from npm_config_user_agent, which the inner npm would take over from the outer (Node 20).
   (cd "$CS_DIR" && echo '{"private":true}' > package.json &&
-    PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" \
+    env -u npm_config_user_agent -u npm_node_execpath -u npm_execpath -u NODE \
+      PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" \
       npm install --no-audit --no-fund --no-save --loglevel=error --unsafe-perm \
       "code-server@$CODE_SERVER_VERSION")
   test -f "$CS_BIN"

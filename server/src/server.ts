@@ -2,6 +2,7 @@
  * LSP wiring: carries requests to the engine and results back. Works over --stdio and --node-ipc
  * (createConnection reads the transport from the command line).
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
@@ -12,6 +13,7 @@ import {
   TextDocumentSyncKind,
   type ClientCapabilities,
   type CodeAction,
+  type Location,
   type Connection,
   type InitializeResult,
   type WorkspaceFolder,
@@ -22,6 +24,10 @@ import { packageVersion, useBundledSchemas } from './features/runtimePaths.js';
 import { defaultSettings, parseSettings, sameCrdPaths, SETTINGS_SECTION, type ServerSettings } from './features/settings.js';
 import { DocumentValidator, isYamlDocument } from './features/validation.js';
 import { WorkspaceIndexer } from './features/workspaceIndexer.js';
+import { definitionLocations, referenceLocations } from './features/definitions.js';
+import { lspHover } from './features/hover.js';
+import { COMPLETION_TRIGGERS, lspCompletion } from './features/completion.js';
+import { lspSemanticTokens, SEMANTIC_TOKENS_LEGEND } from './features/semanticTokens.js';
 
 /** What the VS Code client passes; other clients may pass nothing. */
 interface InitializationOptions {
@@ -113,6 +119,11 @@ export function startServer(): Connection {
         capabilities: {
           textDocumentSync: TextDocumentSyncKind.Incremental,
           codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+          definitionProvider: true,
+          referencesProvider: true,
+          hoverProvider: true,
+          completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
+          semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
         },
         serverInfo: { name: 'kube-cel-guard', version: packageVersion() },
       };
@@ -187,6 +198,33 @@ export function startServer(): Connection {
     guard('file change', undefined, ({ changes }) => serially('reading changed files', () => indexer.filesChanged(changes))),
   );
 
+  /** A workspace file's text for go to definition: the open editor's, else the file on disk. */
+  function fileText(path: string): string | undefined {
+    const open = documents.all().find((d) => documentKey(d.uri) === path);
+    if (open) return open.getText();
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  connection.onDefinition(
+    guard('go to definition', [] as Location[], (params) => {
+      const document = documents.get(params.textDocument.uri);
+      if (!document || !isYamlDocument(document)) return [];
+      return definitionLocations(document, params.position, { options: settings.engine, workspace: indexer.index, textOf: fileText });
+    }),
+  );
+
+  connection.onReferences(
+    guard('find references', [] as Location[], (params) => {
+      const document = documents.get(params.textDocument.uri);
+      if (!document || !isYamlDocument(document)) return [];
+      return referenceLocations(document, params.position, params.context.includeDeclaration, settings.engine);
+    }),
+  );
+
   connection.onCodeAction(
     guard('code actions', [] as CodeAction[], (params) => {
       const only = params.context.only;
@@ -195,6 +233,28 @@ export function startServer(): Connection {
       // Fix offsets belong to the text that was checked; after an edit they wait for the next run.
       if (!document || validator.publishedVersion(document.uri) !== document.version) return [];
       return quickFixes(document, params.context.diagnostics, editCaps, validator.published(document.uri));
+    }),
+  );
+
+  // Editor intelligence: the engine answers from the current text, options and workspace index.
+  connection.onHover(
+    guard('hover', null, (params) => {
+      const document = documents.get(params.textDocument.uri);
+      return document && isYamlDocument(document) ? lspHover(document, params.position, settings.engine, indexer.index) : null;
+    }),
+  );
+
+  connection.onCompletion(
+    guard('completion', [], (params) => {
+      const document = documents.get(params.textDocument.uri);
+      return document && isYamlDocument(document) ? lspCompletion(document, params.position, settings.engine, indexer.index) : [];
+    }),
+  );
+
+  connection.languages.semanticTokens.on(
+    guard('semantic tokens', { data: [] }, (params) => {
+      const document = documents.get(params.textDocument.uri);
+      return document && isYamlDocument(document) ? lspSemanticTokens(document, settings.engine, indexer.index) : { data: [] };
     }),
   );
 

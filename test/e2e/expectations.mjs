@@ -82,7 +82,7 @@ export const HOVER = {
   // `replicas` in "object.spec.replicas <= '5'"
   word: 'replicas',
   column: 30,
-  mustContain: ['int'],
+  mustContain: ['replicas: int'],
   // From the Deployment OpenAPI description of spec.replicas.
   docsContain: ['desired pods'],
 };

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeText, FileAnalyzer } from '../../server/src/engine/analyze.js';
 import type { EngineOptions } from '../../server/src/engine/options.js';
+import type { Finding, FindingData, Fix } from '../../server/src/engine/findings.js';
 import { toDiagnostics } from '../../server/src/features/diagnostics.js';
 import {
   assertFindingsSane,
@@ -20,10 +21,14 @@ import {
   deepFlow,
   describeInput,
   hostWith,
+  hostWithRanges,
   mutatedCel,
   mutatedCorpus,
+  mutation,
+  applyMutation,
   params,
   timed,
+  testTimeout,
 } from './fuzzLib.js';
 
 const OPTIONS: EngineOptions = { kubernetesVersion: '1.35' };
@@ -55,7 +60,7 @@ test('corpus present', () => {
   assert.ok(files.length >= 12, `only ${files.length} seed files`);
 });
 
-test('fuzz: mutated corpus files (engine invariants, incremental = fresh)', { timeout: 120_000 }, () => {
+test('fuzz: mutated corpus files (engine invariants, incremental = fresh)', { timeout: testTimeout(120_000) }, () => {
   const analyzers = new Map<string, FileAnalyzer>();
   fc.assert(
     fc.property(mutatedCorpus, ({ name, base, text, mutations }) => {
@@ -72,17 +77,32 @@ test('fuzz: mutated corpus files (engine invariants, incremental = fresh)', { ti
   );
 });
 
-test('fuzz: CEL expressions in every host (VAP, CRD rule, webhook, authn, authz) and scalar style', { timeout: 120_000 }, () => {
+test('fuzz: CEL expressions in every host (VAP, CRD rule, webhook, authn, authz) and scalar style', { timeout: testTimeout(120_000) }, () => {
   fc.assert(
-    fc.property(fc.constantFrom(...Object.keys(CEL_HOSTS)), mutatedCel(), fc.nat(3), (host, expr, style) => {
-      const text = hostWith(CEL_HOSTS[host], expr, style);
-      analyzeChecked(text, `${host} style ${style} expr ${JSON.stringify(expr)}`);
+    fc.property(fc.constantFrom(...Object.keys(CEL_HOSTS)), mutatedCel(), fc.nat(3), fc.boolean(), (host, expr, style, crlf) => {
+      const hosted = hostWithRanges(CEL_HOSTS[host], expr, style);
+      let { text, ranges } = hosted;
+      if (crlf) {
+        // Windows line breaks: every offset after a '\n' moves by the '\r's inserted before it.
+        const shift = (o: number) => o + (hosted.text.slice(0, o).match(/\n/g)?.length ?? 0);
+        text = hosted.text.replace(/\n/g, '\r\n');
+        ranges = ranges.map(([s, e]) => [shift(s), shift(e) + (style % 4 >= 2 ? 1 : 0)]);
+      }
+      const label = `${host} style ${style}${crlf ? ' CRLF' : ''} expr ${JSON.stringify(expr)}`;
+      const findings = analyzeChecked(text, label);
+      // A CEL finding (KCG1xxx) points into the expression it is about.
+      for (const f of findings.filter((f) => f.code.startsWith('KCG1'))) {
+        assert.ok(
+          ranges.some(([s, e]) => f.start >= s && f.end <= e),
+          `${label}: ${f.code} '${f.message}' at ${f.start}-${f.end} (${JSON.stringify(text.slice(f.start, f.end))}) is outside every expression ${JSON.stringify(ranges)}\ninput: ${describeInput(text)}`,
+        );
+      }
     }),
     params(250),
   );
 });
 
-test('fuzz: the same expressions on every bundled Kubernetes version', { timeout: 60_000 }, () => {
+test('fuzz: the same expressions on every bundled Kubernetes version', { timeout: testTimeout(60_000) }, () => {
   fc.assert(
     fc.property(fc.constantFrom('1.30', '1.31', '1.32', '1.33', '1.34') as fc.Arbitrary<EngineOptions['kubernetesVersion']>, fc.constantFrom('vap', 'crd'), mutatedCel(), (version, host, expr) => {
       const text = hostWith(CEL_HOSTS[host], expr, 0);
@@ -90,6 +110,50 @@ test('fuzz: the same expressions on every bundled Kubernetes version', { timeout
     }),
     params(40),
   );
+});
+
+/** Applies a fix's edits (which must not overlap) to `text`. */
+function applyFix(text: string, fix: Fix, label: string): string {
+  const edits = [...fix.edits].sort((a, b) => b.start - a.start);
+  for (let i = 1; i < edits.length; i++) {
+    assert.ok(edits[i].end <= edits[i - 1].start, `${label}: fix '${fix.title}' has overlapping edits ${JSON.stringify(edits)}`);
+  }
+  for (const e of edits) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
+  return text;
+}
+
+const syntaxErrors = (findings: Finding[]) => findings.filter((f) => f.code === 'KCG2001').length;
+
+test('fuzz: quick-fixes on mutated files apply cleanly and never break the YAML', { timeout: testTimeout(120_000) }, () => {
+  const withFixes = corpus().filter((f) => analyzeText(f.text, OPTIONS).some((x) => (x.data as FindingData | undefined)?.fixes?.length));
+  assert.ok(withFixes.length >= 5, `only ${withFixes.length} corpus files have quick-fixes`);
+  let applied = 0;
+  fc.assert(
+    fc.property(fc.nat(), fc.array(mutation, { maxLength: 3 }), (index, mutations) => {
+      const file = withFixes[index % withFixes.length];
+      const text = mutations.reduce(applyMutation, file.text);
+      const label = `${file.name} + ${JSON.stringify(mutations)}`;
+      const findings = analyzeChecked(text, label);
+      const before = syntaxErrors(findings);
+      for (const f of findings) {
+        for (const fix of (f.data as FindingData | undefined)?.fixes ?? []) {
+          const fixed = applyFix(text, fix, label);
+          const after = analyzeChecked(fixed, `${label} after fix '${fix.title}'`);
+          applied++;
+          assert.ok(
+            syntaxErrors(after) <= before,
+            `${label}: fix '${fix.title}' for ${f.code} introduced YAML syntax errors: ${JSON.stringify(after.filter((x) => x.code === 'KCG2001').slice(0, 3))}\nedits: ${JSON.stringify(fix.edits)}\ninput: ${describeInput(text)}`,
+          );
+          if (fix.createFile) {
+            const created = analyzeChecked(fix.createFile.content, `${label}: file created by '${fix.title}'`);
+            assert.equal(syntaxErrors(created), 0, `${label}: '${fix.title}' creates invalid YAML: ${describeInput(fix.createFile.content)}`);
+          }
+        }
+      }
+    }),
+    params(60),
+  );
+  assert.ok(applied > 0, 'no fix was exercised');
 });
 
 const NESTINGS: Record<string, (d: number) => string> = {
@@ -112,7 +176,7 @@ const NESTINGS: Record<string, (d: number) => string> = {
   celCalls: (d) => hostWith(CEL_HOSTS.vap, 'size('.repeat(d) + '"x"' + ')'.repeat(d) + ' > 0', 0),
 };
 
-test('fuzz: deeply nested YAML and CEL (flow and block)', { timeout: 120_000 }, () => {
+test('fuzz: deeply nested YAML and CEL (flow and block)', { timeout: testTimeout(120_000) }, () => {
   fc.assert(
     fc.property(fc.constantFrom(...Object.keys(NESTINGS)), fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 64, max: 3000 })), (kind, depth) => {
       const d = kind.startsWith('block') ? Math.min(depth, 600) : depth;
@@ -136,13 +200,44 @@ const GIANTS: Record<string, () => string> = {
   crdRuleList: () =>
     CEL_HOSTS.crd.replace(/- rule: @@\n\s*messageExpression: @@\n/, Array(Math.ceil(MB / 40)).fill('- rule: "self.replicas >= 0"\n').map((l) => '            ' + l).join('')),
   manyDocs: () => 'apiVersion: v1\nkind: Pod\nspec: {}\n---\n'.repeat(MB / 40),
-  manyErrors: () => ':\n- [\n'.repeat(MB / 6),
+  // 128 KB only: the yaml parser itself costs ~12 ms per KB on error-dense input (1 MB: ~14 s).
+  manyErrors: () => ':\n- [\n'.repeat(MB / 48),
 };
 
 for (const [name, make] of Object.entries(GIANTS)) {
-  test(`giant input (1 MB): ${name}`, { timeout: 60_000 }, () => {
+  test(`giant input (${name === 'manyErrors' ? '128 KB' : '1 MB'}): ${name}`, { timeout: testTimeout(60_000) }, () => {
     const text = make();
-    assert.ok(text.length >= MB * 0.9, `the '${name}' input is ${text.length} chars`);
+    const want = name === 'manyErrors' ? MB / 8 : MB;
+    assert.ok(text.length >= want * 0.9, `the '${name}' input is ${text.length} chars`);
     analyzeChecked(text, `giant ${name}`);
+  });
+}
+
+/** "Billion laughs": each level references the previous one `width` times through aliases. */
+function aliasBomb(levels: number, width: number): string {
+  let s = 'a0: &a0 ["lol"]\n';
+  for (let i = 1; i <= levels; i++) s += `a${i}: &a${i} [${Array(width).fill(`*a${i - 1}`).join(', ')}]\n`;
+  return s;
+}
+
+const BOMB_HOSTS: Record<string, (top: string) => string> = {
+  authn: (a) => `apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt: ${a}\n`,
+  authz: (a) => `apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers: ${a}\n`,
+  crd: (a) => `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec: {versions: ${a}}\n`,
+  vap: (a) => `apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nspec: {validations: ${a}, variables: ${a}}\n`,
+  pod: (a) => `apiVersion: v1\nkind: Pod\nspec: {containers: ${a}, volumes: ${a}}\n`,
+  list: (a) => `apiVersion: v1\nkind: List\nitems: ${a}\n`,
+  flags: (a) => `apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer: {extraArgs: ${a}}\n`,
+};
+
+for (const [host, wrap] of Object.entries(BOMB_HOSTS)) {
+  test(`alias bomb (YAML billion laughs) in a ${host} document`, { timeout: testTimeout(30_000) }, () => {
+    for (const [levels, width] of [[9, 9], [30, 2]]) {
+      // Each alias level multiplies the expanded size: 9^9 and 2^30 nodes if anything expands it.
+      // Anchors first (an alias must follow its anchor), then the object that uses the last one.
+      const text = aliasBomb(levels, width) + wrap(`*a${levels}`);
+      const findings = analyzeChecked(text, `${host} bomb ${levels}x${width}`);
+      assert.ok(!findings.some((f) => f.code === 'KCG2001'), `${host}: the bomb is valid YAML: ${JSON.stringify(findings.slice(0, 3))}`);
+    }
   });
 }

@@ -16,6 +16,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   type ClientCapabilities,
+  type InitializeResult,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
@@ -48,6 +49,9 @@ export class LspSession {
   private readonly waiters: Array<() => void> = [];
 
   readonly settings: Settings = { current: {} };
+
+  /** What the server answered to initialize (its capabilities). */
+  initializeResult: InitializeResult | undefined;
 
   private constructor(
     readonly child: ChildProcess,
@@ -82,7 +86,7 @@ export class LspSession {
     );
     connection.onRequest('client/registerCapability', () => null);
     connection.listen();
-    await connection.sendRequest(InitializeRequest.type, {
+    session.initializeResult = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       workspaceFolders: options.workspaceFolders ?? null,

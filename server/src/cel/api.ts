@@ -56,6 +56,11 @@ export interface CelIssue {
   severity: Severity;
   code: string;
   message: string;
+  /**
+   * Undefined field / undeclared function: the names of the receiver's type or the environment
+   * the author most likely meant, nearest first (for "Change to …" quick-fixes).
+   */
+  suggestions?: string[];
 }
 
 export interface CelCheckResult {

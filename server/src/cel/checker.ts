@@ -19,6 +19,7 @@ import { STRUCT_CALL } from './syntaxRewrite.js';
 import { checkStructLiteral } from './structCheck.js';
 import { programIssues } from './programChecks.js';
 import { validateLiterals } from './validators.js';
+import { nearestNames } from './suggest.js';
 
 /** What the checker resolves names against (built once per CelEnvironment). */
 export interface CheckerEnv {
@@ -55,6 +56,25 @@ const BINARY_FUNCTIONS: Record<string, string> = {
   '+': '_+_', '-': '_-_', '*': '_*_', '/': '_/_', '%': '_%_', in: '@in', '&&': '_&&_', '||': '_||_',
 };
 
+const suffixSets = new WeakMap<ReadonlyMap<string, readonly OverloadDecl[]>, ReadonlySet<string>>();
+
+/**
+ * The last segments of the dotted function names of a function table (`of` for `optional.of`):
+ * `prefix.name` can only be a declared function when `name` is one of them.
+ */
+function dottedFunctionSuffixes(functions: ReadonlyMap<string, readonly OverloadDecl[]>): ReadonlySet<string> {
+  let set = suffixSets.get(functions);
+  if (!set) {
+    const out = new Set<string>();
+    for (const fn of functions.keys()) {
+      const dot = fn.lastIndexOf('.');
+      if (dot >= 0) out.add(fn.slice(dot + 1));
+    }
+    suffixSets.set(functions, (set = out));
+  }
+  return set;
+}
+
 const MAX_INT = 9223372036854775807n;
 const MAX_ISSUES = 100;
 
@@ -64,6 +84,8 @@ export class Checker {
   readonly issues: CelIssue[] = [];
   readonly mapping = new Substitution();
   private readonly scopes: Array<Map<string, CelType>> = [];
+  /** qualifiedName results by node (see there). */
+  private readonly qualifiedNames = new Map<AstNode, string | undefined>();
   private typeVarCount = 0;
 
   constructor(readonly src: string, readonly env: CheckerEnv) {}
@@ -72,8 +94,15 @@ export class Checker {
     return this.env.features;
   }
 
-  report(code: string, span: Span, message: string): void {
-    this.issues.push(celIssue(code, span.start, span.end, message));
+  report(code: string, span: Span, message: string, suggestions?: string[]): void {
+    const issue = celIssue(code, span.start, span.end, message);
+    if (suggestions?.length) issue.suggestions = suggestions;
+    this.issues.push(issue);
+  }
+
+  /** Field names of an object type, as CEL spells them, for "did you mean" suggestions. */
+  fieldSuggestions(type: CelType & { kind: 'object' }, field: string): string[] {
+    return nearestNames(field, type.fields().keys());
   }
 
   freshTypeVar(): CelType {
@@ -187,16 +216,27 @@ export class Checker {
 
   /** `a.b.c` as one dotted name when built only from identifiers and plain selections. */
   qualifiedName(node: AstNode): string | undefined {
-    const parts: string[] = [];
+    // Memoised per node: checkSelect asks for every link of a chain (`a.b.c.d`, then `a.b.c`, …),
+    // which rebuilt the whole chain each time (quadratic in its length; the top self-time item).
+    // Iterative down to the nearest known link, then built back up, so deep chains are safe.
+    const known = this.qualifiedNames;
+    if (known.has(node)) return known.get(node);
+    const chain: AstNode[] = [];
     let n = node;
-    while (n.op === '.') {
-      const [operand, field] = n.args as [AstNode, string];
-      parts.push(field);
-      n = operand;
+    while (n.op === '.' && !known.has(n)) {
+      chain.push(n);
+      n = (n.args as [AstNode, string])[0];
     }
-    if (n.op !== 'id') return undefined;
-    parts.push(unalias(n.args as string));
-    return parts.reverse().join('.');
+    let name: string | undefined;
+    if (known.has(n)) name = known.get(n);
+    else if (n.op === 'id') name = unalias(n.args as string);
+    if (n.op === 'id' || n.op === '.') known.set(n, name);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const link = chain[i];
+      if (name !== undefined) name = `${name}.${(link.args as [AstNode, string])[1]}`;
+      known.set(link, name);
+    }
+    return name;
   }
 
   private checkSelect(node: AstNode): CelType {
@@ -232,7 +272,7 @@ export class Checker {
       case 'object': {
         const found = this.lookupField(target, field);
         if (!found) {
-          this.report(CEL_CODES.undefinedField, selectSpan(this.src, node), `undefined field '${field}'`);
+          this.report(CEL_CODES.undefinedField, selectSpan(this.src, node), `undefined field '${field}'`, this.fieldSuggestions(target, field));
           return ERROR;
         }
         result = found;
@@ -287,7 +327,8 @@ export class Checker {
     const [name, target, args] = node.args as [string, AstNode, AstNode[]];
     if (name === STRUCT_CALL) return checkStructLiteral(this, node);
     // `optional.of(x)`, `sets.contains(a, b)`: a namespaced global function wins over a receiver.
-    const prefix = this.qualifiedName(target);
+    // Only names that end some dotted function can match, so most calls skip building the prefix.
+    const prefix = dottedFunctionSuffixes(this.env.functions).has(name) ? this.qualifiedName(target) : undefined;
     if (prefix !== undefined && this.env.functions.has(`${prefix}.${name}`)) {
       const argTypes = args.map((a) => this.check(a));
       return this.resolveNamed(node, `${prefix}.${name}`, undefined, argTypes);
@@ -300,7 +341,9 @@ export class Checker {
   private resolveNamed(node: AstNode, name: string, target: CelType | undefined, argTypes: CelType[]): CelType {
     const span = callNameSpan(this.src, node);
     if (!this.env.functions.has(name)) {
-      this.report(CEL_CODES.undeclaredReference, span, `undeclared reference to '${name}' (in container '')`);
+      // Operators (`_+_`, `@in`) are not names anyone types.
+      const callable = [...this.env.functions.keys()].filter((f) => /^[A-Za-z_][\w.]*$/.test(f));
+      this.report(CEL_CODES.undeclaredReference, span, `undeclared reference to '${name}' (in container '')`, nearestNames(name, callable));
       return ERROR;
     }
     return this.resolveCall(node, name, target, argTypes, span);

@@ -17,7 +17,7 @@ import {
   kubernetesFeatures, kubernetesOverloads, minorOf, versionGatingIssues, type LibraryOptions, type Phase,
 } from './k8sLibraries.js';
 import { droppedFieldNotes } from './schemaTypes.js';
-import { childrenOf } from './parse.js';
+import { allNodes } from './parse.js';
 
 export interface BuiltEnvironment {
   config: CelEnvironmentConfig;
@@ -427,10 +427,5 @@ function collectTypes(ast: AstNode, checked: CheckedExpression, into: Map<AstNod
 
 /** Visits every AST node (iteratively: expressions can nest 250 deep). */
 function walk(root: AstNode, visit: (n: AstNode) => void): void {
-  const stack = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    visit(n);
-    stack.push(...childrenOf(n));
-  }
+  for (const n of allNodes(root)) visit(n);
 }

@@ -4,7 +4,7 @@
  * Source of truth: data/k8s-cel-functions.json, a copy of docs/k8s-cel-functions.json.
  */
 import type { CelFeatures, CelIssue, CelType, OverloadDecl } from './api.js';
-import { childrenOf, type AstNode } from './parse.js';
+import { allNodes, type AstNode } from './parse.js';
 import { CEL_CODES } from './issues.js';
 import { callNameSpan } from './locate.js';
 import type { KubernetesVersion } from '../engine/options.js';
@@ -358,9 +358,11 @@ function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] 
     let message: string | undefined;
     let loopVars: string[] = [];
     let fromTarget = false;
-    const qualifier = qualifiedName(target);
-    if (qualifier !== undefined && !(qualifier.split('.')[0] in env.variables)) {
-      message = unavailableFunction(`${qualifier}.${name}`, env.version, env.phase);
+    // The qualifier's first segment is the chain's root identifier; the full dotted name is only
+    // built when some library function could carry it (it is looked up by that name).
+    const root = qualifierRoot(target);
+    if (root !== undefined && !(root in env.variables)) {
+      message = dottedEntrySuffixes().has(name) ? unavailableFunction(`${qualifiedName(target)}.${name}`, env.version, env.phase) : undefined;
       fromTarget = message !== undefined;
     } else if (TWO_VAR_MACROS[name]?.includes(args.length) && !features.twoVarComprehensions && args[0]?.op === 'id' && args[1]?.op === 'id') {
       message = `the two-variable form of '${name}' is not available in Kubernetes ${env.version}: it needs ${env.phase === 'new' ? '1.33 (new expressions)' : '1.32 (stored expressions)'}`;
@@ -390,6 +392,26 @@ function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] 
   return out;
 }
 
+/** The root identifier of `a.b.c` (built only from identifiers and selections), else undefined. */
+function qualifierRoot(node: AstNode): string | undefined {
+  let n = node;
+  while (n.op === '.') n = (n.args as [AstNode, string])[0];
+  return n.op === 'id' ? (n.args as string) : undefined;
+}
+
+let entrySuffixes: Set<string> | undefined;
+/** Last segments of the dotted library function names (`range` for `lists.range`). */
+function dottedEntrySuffixes(): Set<string> {
+  if (!entrySuffixes) {
+    entrySuffixes = new Set();
+    for (const name of entriesByName().keys()) {
+      const dot = name.lastIndexOf('.');
+      if (dot >= 0) entrySuffixes.add(name.slice(dot + 1));
+    }
+  }
+  return entrySuffixes;
+}
+
 /** `a.b.c` built only from identifiers and selections, else undefined. */
 function qualifiedName(node: AstNode): string | undefined {
   const parts: string[] = [];
@@ -406,10 +428,5 @@ function qualifiedName(node: AstNode): string | undefined {
 
 /** Visits every node, iteratively (expressions may nest 250 deep). */
 function forEachNode(root: AstNode, visit: (n: AstNode) => void): void {
-  const stack = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    visit(n);
-    stack.push(...childrenOf(n));
-  }
+  for (const n of allNodes(root)) visit(n);
 }

@@ -29,9 +29,8 @@ export function resolveOverload(
   const ids: string[] = [];
   for (const o of overloads) {
     if ((o.receiver === undefined) !== (target === undefined)) continue;
-    const declared = o.receiver === undefined ? o.params : [o.receiver, ...o.params];
-    if (declared.length !== actual.length) continue;
-    const { params, overloadResult } = instantiate(declared, o.result, freshName);
+    if (o.params.length + (o.receiver === undefined ? 0 : 1) !== actual.length) continue;
+    const { params, overloadResult } = instantiate(o, freshName);
     if (!isAssignableList(mapping, actual, params)) continue;
     ids.push(o.id);
     const r = substitute(mapping, overloadResult, false);
@@ -41,9 +40,32 @@ export function resolveOverload(
   return result === undefined ? undefined : { result, ids };
 }
 
+/**
+ * An overload's declared parameter list (receiver first) and whether it mentions type
+ * parameters, computed once per declaration: overload tables are shared by every environment
+ * of a version and phase, and resolution runs for every operator and call of every expression.
+ */
+interface Declared {
+  params: readonly CelType[];
+  generic: boolean;
+}
+const declaredOf = new WeakMap<OverloadDecl, Declared>();
+
+function declaration(o: OverloadDecl): Declared {
+  let d = declaredOf.get(o);
+  if (!d) {
+    const params = o.receiver === undefined ? o.params : [o.receiver, ...o.params];
+    d = { params, generic: params.some(hasParams) || hasParams(o.result) };
+    declaredOf.set(o, d);
+  }
+  return d;
+}
+
 /** Renames the overload's type parameters to fresh variables so uses do not share bindings. */
-function instantiate(declared: readonly CelType[], result: CelType, freshName: () => string): { params: readonly CelType[]; overloadResult: CelType } {
-  if (!declared.some(hasParams) && !hasParams(result)) return { params: declared, overloadResult: result };
+function instantiate(o: OverloadDecl, freshName: () => string): { params: readonly CelType[]; overloadResult: CelType } {
+  const { params: declared, generic } = declaration(o);
+  const result = o.result;
+  if (!generic) return { params: declared, overloadResult: result };
   const fresh = new Map<string, string>();
   const rename = (n: string): string => {
     let v = fresh.get(n);

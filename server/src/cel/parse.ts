@@ -85,6 +85,31 @@ export function childrenOf(node: AstNode): AstNode[] {
   }
 }
 
+const nodeLists = new WeakMap<AstNode, readonly AstNode[]>();
+
+/**
+ * Every node of a parsed expression in pre-order, as an explicit-stack walk visits it (pop a
+ * node, visit it, push its children in source order). Several passes run over every checked
+ * expression (version gating, dropped-field notes, program checks, cost), in every environment
+ * the expression is checked in; ASTs are immutable once parseCel returns them (and shared through
+ * its cache), so the walk is done once per AST. Only for finished ASTs, not inside parseCel.
+ */
+export function allNodes(root: AstNode): readonly AstNode[] {
+  let list = nodeLists.get(root);
+  if (!list) {
+    const out: AstNode[] = [];
+    const stack = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      out.push(n);
+      const children = childrenOf(n);
+      for (let i = 0; i < children.length; i++) stack.push(children[i]);
+    }
+    nodeLists.set(root, (list = out));
+  }
+  return list;
+}
+
 /**
  * Nesting depth as cel-go's parser sees it: `a && b && c` chains are flattened (cel-go balances
  * them), everything else nests. Iterative, so it is safe on any input.

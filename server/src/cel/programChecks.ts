@@ -7,7 +7,7 @@
  */
 import type { CelFeatures, CelIssue } from './api.js';
 import { CEL_CODES, celIssue } from './issues.js';
-import { type AstNode, childrenOf } from './parse.js';
+import { type AstNode, allNodes } from './parse.js';
 import { re2SyntaxError } from './re2.js';
 
 /** The constant pattern argument of a regex call, if any. */
@@ -29,15 +29,12 @@ function patternArgument(node: AstNode, features: CelFeatures): AstNode | undefi
  */
 export function programIssues(ast: AstNode, resolved: (node: AstNode) => boolean, features: CelFeatures): CelIssue[] {
   const issues: CelIssue[] = [];
-  const stack = [ast];
-  while (stack.length) {
-    const node = stack.pop()!;
+  for (const node of allNodes(ast)) {
     const pattern = patternArgument(node, features);
     if (pattern?.op === 'value' && typeof pattern.args === 'string' && resolved(node)) {
       const error = re2SyntaxError(pattern.args);
       if (error) issues.push(celIssue(CEL_CODES.invalidLiteral, pattern.start, pattern.end, `program instantiation failed: ${error}`));
     }
-    stack.push(...childrenOf(node));
   }
   return issues.sort((a, b) => a.start - b.start);
 }

@@ -35,7 +35,7 @@ export function checkStructLiteral(checker: Checker, node: AstNode): CelType {
     const fieldType = checker.lookupField(objectType, fieldName);
     const span = { start: key.start, end: key.end };
     if (!fieldType) {
-      checker.report(CEL_CODES.undefinedField, span, `undefined field '${fieldName}'`);
+      checker.report(CEL_CODES.undefinedField, span, `undefined field '${fieldName}'`, checker.fieldSuggestions(objectType, fieldName));
     } else if (!checker.assignable(fieldType, valueType)) {
       checker.report(CEL_CODES.noMatchingOverload, span,
         `expected type of field '${fieldName}' is '${formatType(checker.resolved(fieldType))}' but provided type is '${formatType(checker.resolved(valueType))}'`);

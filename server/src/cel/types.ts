@@ -148,11 +148,27 @@ export function substitute(m: Substitution, t: CelType, paramsToDyn = false, dep
       if (bound) return substitute(m, bound, paramsToDyn, depth + 1);
       return paramsToDyn ? DYN : t;
     }
-    case 'list': return listOf(substitute(m, t.elem, paramsToDyn, depth + 1));
-    case 'map': return mapOf(substitute(m, t.key, paramsToDyn, depth + 1), substitute(m, t.value, paramsToDyn, depth + 1));
-    case 'type': return typeOf(substitute(m, t.of, paramsToDyn, depth + 1));
-    case 'opaque':
-      return t.params.length ? { kind: 'opaque', name: t.name, params: t.params.map((p) => substitute(m, p, paramsToDyn, depth + 1)) } : t;
+    // Types are immutable values, so a type whose parts come back unchanged is returned as it is
+    // rather than copied: the checker substitutes the type of every node of every expression,
+    // and almost none of them mention a type parameter.
+    case 'list': {
+      const elem = substitute(m, t.elem, paramsToDyn, depth + 1);
+      return elem === t.elem ? t : listOf(elem);
+    }
+    case 'map': {
+      const key = substitute(m, t.key, paramsToDyn, depth + 1);
+      const value = substitute(m, t.value, paramsToDyn, depth + 1);
+      return key === t.key && value === t.value ? t : mapOf(key, value);
+    }
+    case 'type': {
+      const of = substitute(m, t.of, paramsToDyn, depth + 1);
+      return of === t.of ? t : typeOf(of);
+    }
+    case 'opaque': {
+      if (!t.params.length) return t;
+      const params = t.params.map((p) => substitute(m, p, paramsToDyn, depth + 1));
+      return params.every((p, i) => p === t.params[i]) ? t : { kind: 'opaque', name: t.name, params };
+    }
     default: return t;
   }
 }

@@ -4,6 +4,7 @@ import type { CelIssue } from '../cel/api.js';
 import type { Severity } from '../engine/findings.js';
 import { embeddedString, type EmbeddedString } from '../engine/embeddedString.js';
 import { CHECK_CODES } from './celCodes.js';
+import { celIssueFixes } from './celQuickFixes.js';
 
 /**
  * The CEL source held by a YAML node, with the mapping from expression offsets back to the
@@ -53,12 +54,14 @@ export function reportCelIssues(ctx: CheckContext, cel: YamlCel, issues: CelIssu
       const at = e >= len && len > 0 ? cel.source.sourceRange(len - 1, len) : range;
       range = at.end > at.start ? at : { start: range.start, end: range.start + 1 };
     }
+    const fixes = celIssueFixes(ctx.text, cel, issue);
     ctx.report({
       start: range.start,
       end: range.end,
       severity: opts.severity ? opts.severity(issue) : issue.severity,
       code: issue.code,
       message: issue.message + (opts.suffix ? opts.suffix(issue) : ''),
+      ...(fixes.length ? { data: { fixes } } : {}),
     });
   }
 }

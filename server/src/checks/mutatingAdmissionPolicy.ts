@@ -35,6 +35,8 @@ export function mutatingPolicyTyping(ctx: CheckContext, spec: unknown): { expres
     const objectType = resourceType(gvk, bundled, ctx.workspace);
     if (objectType) typedPasses.push({ objectType, paramsType: params.typed, gvk });
   }
+  // No schema for `object`, but one for params: still worth a typed pass (as for VAP).
+  if (typedPasses.length === 0 && params.typedKnown) typedPasses.push({ objectType: DYN, paramsType: params.typed });
   return { expressions, apiPass, typedPasses };
 }
 

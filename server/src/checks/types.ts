@@ -36,9 +36,10 @@ export interface AdmissionPolicyInfo {
   name: string;
   /** spec.paramKind as written (absent: the policy takes no params). */
   paramKind?: { apiVersion?: string; kind?: string };
-  /** The file (as the index was given it) and the offset of metadata.name's value in that file. */
+  /** The file (as the index was given it) and the range of metadata.name's value in that file. */
   path?: string;
   offset: number;
+  end: number;
 }
 
 export interface CheckContext extends DocumentInput {

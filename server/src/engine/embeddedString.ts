@@ -42,6 +42,8 @@ export function embeddedString(node: Scalar, docText: string): EmbeddedString | 
 /** Like embeddedString, but undefined instead of an approximation (for tests and strict callers). */
 export function exactEmbeddedString(node: Scalar, docText: string): EmbeddedString | undefined {
   if (!isScalar(node) || typeof node.value !== 'string') return undefined;
+  const simple = singleLineQuoted(node);
+  if (simple) return simple;
   try {
     const mapped = mapScalar(node, docText);
     if (mapped && mapped.value === node.value) return mapped.finish();
@@ -141,6 +143,48 @@ interface PendingMapping {
 
 function pending(b: MappingBuilder, emptyAt: number): PendingMapping {
   return { value: b.value, finish: () => b.finish(emptyAt) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fast path: one-line quoted scalars without escapes
+
+/**
+ * The common shape of a CEL expression in YAML, `expression: "object.spec.replicas <= 5"`: a
+ * quoted scalar on one line with no escapes ('' or backslash) is its own value, character for
+ * character. Mapping it needs no index (the general walk allocates one per expression, and large
+ * files hold thousands); the result is the same as MappingBuilder's for one copied run.
+ */
+function singleLineQuoted(node: Scalar): EmbeddedString | undefined {
+  const token = node.srcToken;
+  if (!token || (token.type !== 'double-quoted-scalar' && token.type !== 'single-quoted-scalar')) return undefined;
+  const source = token.source;
+  const quote = token.type === 'double-quoted-scalar' ? '"' : "'";
+  if (source.length < 2 || source[0] !== quote || source[source.length - 1] !== quote) return undefined;
+  const inner = source.slice(1, -1);
+  if (inner.includes(quote) || inner.includes('\\') || inner.includes('\n') || inner.includes('\r')) return undefined;
+  if (inner !== node.value) return undefined;
+  return contiguous(inner, token.offset + 1);
+}
+
+/** value[i] sits at source offset first + i, each one character wide. */
+function contiguous(value: string, first: number): EmbeddedString {
+  const len = value.length;
+  const toSource = (i: number): number => {
+    if (!(i > 0)) return first;
+    if (i >= len) return first + len;
+    return first + Math.floor(i);
+  };
+  return {
+    value,
+    toSource,
+    sourceRange(start: number, end: number) {
+      const s = toSource(start);
+      if (!(end > start) || start >= len) return { start: s, end: s };
+      const last = Math.min(Math.floor(end), len) - 1;
+      // (A negative index reads past MappingBuilder's arrays, giving NaN there too.)
+      return { start: s, end: last >= 0 ? Math.max(s, first + last + 1) : NaN };
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-import type { WorkspaceIndex } from '../checks/types.js';
+import type { AdmissionPolicyInfo, WorkspaceIndex } from '../checks/types.js';
 import { crdsFromText, type CrdInfo } from '../schemas/crds.js';
+import { policiesFromText } from '../schemas/policies.js';
 import { createWorkspaceIndex, workspaceIndexFromCrds } from '../schemas/workspaceIndex.js';
 
 export interface WorkspaceFile {
@@ -21,6 +22,9 @@ export class WorkspaceCrds {
   private readonly disk = new Map<string, CrdInfo[]>();
   private readonly open = new Map<string, CrdInfo[]>();
   private readonly pendingOpenTexts = new Map<string, string>();
+  /** Admission policies per file (bindings are checked against them, and jump to them). */
+  private readonly diskPolicies = new Map<string, AdmissionPolicyInfo[]>();
+  private readonly openPolicies = new Map<string, AdmissionPolicyInfo[]>();
 
   replaceDisk(files: Iterable<WorkspaceFile>): void {
     this.disk.clear();
@@ -32,7 +36,15 @@ export class WorkspaceCrds {
     const crds = crdsOf(path, text);
     const had = this.disk.delete(path);
     if (crds.length > 0) this.disk.set(path, crds);
-    return had || crds.length > 0;
+    const policies = policiesOf(path, text);
+    const hadPolicies = this.diskPolicies.delete(path);
+    if (policies.length > 0) this.diskPolicies.set(path, policies);
+    return had || crds.length > 0 || hadPolicies || policies.length > 0;
+  }
+
+  /** Whether the disk file defines CRDs (for the scan's summary). */
+  definesCrds(path: string): boolean {
+    return this.disk.has(path);
   }
 
   /** Removes the file, or everything under it when a folder was deleted. */
@@ -42,6 +54,9 @@ export class WorkspaceCrds {
     for (const key of [...this.disk.keys()]) {
       if (key === path || key.startsWith(prefix)) changed = this.disk.delete(key) || changed;
     }
+    for (const key of [...this.diskPolicies.keys()]) {
+      if (key === path || key.startsWith(prefix)) changed = this.diskPolicies.delete(key) || changed;
+    }
     return changed;
   }
 
@@ -50,14 +65,28 @@ export class WorkspaceCrds {
    * CustomResourceDefinition, or it shadows a CRD file); returns whether a rebuild is needed.
    */
   setOpen(key: string, text: string): boolean {
-    if (!mayDefineCrd(text) && !this.open.has(key) && !this.disk.has(key)) return false;
+    const policiesChanged = this.setOpenPolicies(key, text);
+    if (!mayDefineCrd(text) && !this.open.has(key) && !this.disk.has(key)) return policiesChanged;
     this.pendingOpenTexts.set(key, text);
     return true;
   }
 
+  /**
+   * Policies are read at once (a policy document is small) and count as a change only when a
+   * name, paramKind or position differs: typing inside a policy's spec rebuilds nothing.
+   */
+  private setOpenPolicies(key: string, text: string): boolean {
+    if (!text.includes('AdmissionPolicy') && !this.openPolicies.has(key) && !this.diskPolicies.has(key)) return false;
+    const before = this.openPolicies.get(key) ?? this.diskPolicies.get(key) ?? [];
+    const after = policiesOf(key, text);
+    this.openPolicies.set(key, after);
+    return JSON.stringify(before) !== JSON.stringify(after);
+  }
+
   closeOpen(key: string): boolean {
     this.pendingOpenTexts.delete(key);
-    return this.open.delete(key);
+    const hadPolicies = this.openPolicies.delete(key);
+    return this.open.delete(key) || hadPolicies;
   }
 
   /** Every CRD, in path order so that which of two duplicate definitions wins is stable. */
@@ -66,12 +95,18 @@ export class WorkspaceCrds {
     this.pendingOpenTexts.clear();
     const paths = [...new Set([...this.open.keys(), ...this.disk.keys()])].sort();
     const crds = paths.flatMap((p) => this.open.get(p) ?? this.disk.get(p) ?? []);
-    return workspaceIndexFromCrds(crds);
+    const policyPaths = [...new Set([...this.openPolicies.keys(), ...this.diskPolicies.keys()])].sort();
+    const policies = policyPaths.flatMap((p) => this.openPolicies.get(p) ?? this.diskPolicies.get(p) ?? []);
+    return workspaceIndexFromCrds(crds, policies);
   }
 }
 
 function crdsOf(path: string, text: string): CrdInfo[] {
   return crdsFromText(text).map((crd) => ({ ...crd, path }));
+}
+
+function policiesOf(path: string, text: string): AdmissionPolicyInfo[] {
+  return policiesFromText(text).map((policy) => ({ ...policy, path }));
 }
 
 function mayDefineCrd(text: string): boolean {

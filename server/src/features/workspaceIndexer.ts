@@ -93,7 +93,8 @@ export class WorkspaceIndexer {
       maxFileBytes: SCAN_MAX_FILE_BYTES,
       onFile: (file) => {
         scanned++;
-        if (this.crds.setDisk(file.path, file.text)) withCrds++;
+        this.crds.setDisk(file.path, file.text);
+        if (this.crds.definesCrds(file.path)) withCrds++;
       },
     });
     for (const e of result.errors) {

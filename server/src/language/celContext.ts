@@ -18,6 +18,8 @@ import { webhookEnvironmentFactory, webhookTyping } from '../checks/webhookMatch
 import {
   compilePass, vapEnvironmentFactory, type EnvironmentFactory, type PolicyExpression, type TypingPass,
 } from '../checks/admission/policyExpressions.js';
+import { mutatingPolicyTyping } from '../checks/mutatingAdmissionPolicy.js';
+import { mapEnvironmentFactory } from '../checks/admission/mapSchemaTypes.js';
 import { ruleEnvironmentFactory, selfTypeAt, walkSchema } from '../checks/crdValidationRules.js';
 import { checkTargets } from '../engine/analyze.js';
 import type { GroupVersionKind } from '../schemas/registry.js';
@@ -32,6 +34,8 @@ export interface CelSite {
   env(): BuiltEnvironment;
   /** The kind `object` is typed as, when a schema-typed pass is used (for hover). */
   objectKind?: GroupVersionKind;
+  /** CRD rules: the schema node `self` is, in the apiserver's path spelling (for hover). */
+  selfPath?: string;
 }
 
 export interface CelContext {
@@ -39,6 +43,7 @@ export interface CelContext {
   env: BuiltEnvironment;
   label: string;
   objectKind?: GroupVersionKind;
+  selfPath?: string;
 }
 
 /** A check context whose findings go nowhere: the features re-use the checks' collectors. */
@@ -76,6 +81,13 @@ function policySites(ctx: CheckContext): CelSite[] {
   return admissionSites(ctx, expressions, apiPass, typedPasses, vapEnvironmentFactory);
 }
 
+function mutatingPolicySites(ctx: CheckContext): CelSite[] {
+  const spec = getIn(ctx.doc.contents, ['spec']);
+  if (!spec) return [];
+  const { expressions, apiPass, typedPasses } = mutatingPolicyTyping(ctx, spec);
+  return admissionSites(ctx, expressions, apiPass, typedPasses, mapEnvironmentFactory);
+}
+
 function webhookSites(ctx: CheckContext): CelSite[] {
   return seqItems(getIn(ctx.doc.contents, ['webhooks'])).flatMap((webhook, i) => {
     const { expressions, apiPass, typedPasses } = webhookTyping(ctx, webhook, i);
@@ -101,6 +113,7 @@ function crdSites(ctx: CheckContext): CelSite[] {
           out.push({
             cel,
             label: `x-kubernetes-validations[${j}].${field}`,
+            selfPath: pos.path,
             // The rule's own optionalOldSelf decides how oldSelf is declared.
             env: () => ruleEnvironmentFactory(ctx.options.kubernetesVersion, pos, ruleNode, selfOf())(field),
           });
@@ -158,6 +171,8 @@ function sitesOfObject(ctx: CheckContext): CelSite[] {
   switch (ctx.kind) {
     case 'ValidatingAdmissionPolicy':
       return apiVersion.startsWith('admissionregistration.k8s.io/') ? policySites(ctx) : [];
+    case 'MutatingAdmissionPolicy':
+      return apiVersion.startsWith('admissionregistration.k8s.io/') ? mutatingPolicySites(ctx) : [];
     case 'ValidatingWebhookConfiguration':
     case 'MutatingWebhookConfiguration':
       return apiVersion.startsWith('admissionregistration.k8s.io/') ? webhookSites(ctx) : [];
@@ -194,7 +209,7 @@ export function celContextAt(input: DocumentInput, offsetInDoc: number, options:
     const range = site.cel.node.range;
     if (!range || offsetInDoc < range[0] || offsetInDoc > range[1]) continue;
     try {
-      return { cel: site.cel, env: site.env(), label: site.label, objectKind: site.objectKind };
+      return { cel: site.cel, env: site.env(), label: site.label, objectKind: site.objectKind, selfPath: site.selfPath };
     } catch {
       return undefined;
     }

@@ -10,6 +10,8 @@ import { unalias } from '../cel/parse.js';
 import { formatType } from '../cel/types.js';
 import type { CelContext } from './celContext.js';
 import { celBlock, formatKind, macroNamed, signature } from './celDocs.js';
+import { isPlaceholderName, repairedExpression } from './celPrefix.js';
+import type { CheckedExpression } from '../cel/environment.js';
 
 export interface CelHover {
   /** Expression offsets. */
@@ -34,7 +36,8 @@ function withDoc(head: string, doc: string | undefined): string {
 
 function variableHover(ctx: CelContext, name: string, t: CelType | undefined): string {
   if ((name === 'object' || name === 'oldObject') && ctx.objectKind) return celBlock(`${name}: ${formatKind(ctx.objectKind)}`);
-  return celBlock(`${name}: ${t ? formatType(t) : 'dyn'}`);
+  const head = celBlock(`${name}: ${t ? formatType(t) : 'dyn'}`);
+  return (name === 'self' || name === 'oldSelf') && ctx.selfPath ? withDoc(head, `The value at \`${ctx.selfPath}\`.`) : head;
 }
 
 function functionHover(ctx: CelContext, node: AstNode, resolved: readonly string[] | undefined): string | undefined {
@@ -56,12 +59,24 @@ function celOverloads(ctx: CelContext, name: string): readonly OverloadDecl[] {
   return celEnvironmentFor(ctx.env).functions.get(name) ?? [];
 }
 
-/** Hover for expression offset `i`, or undefined when there is nothing useful to say. */
+/**
+ * Hover for expression offset `i`, or undefined when there is nothing useful to say. A half-typed
+ * expression (`object.spec.` while typing) is hovered in its repaired form (celPrefix.ts).
+ */
 export function celHoverAt(ctx: CelContext, i: number): CelHover | undefined {
   const src = ctx.cel.source.value;
   const checked = checkKubernetesCel(src, ctx.env);
-  if (!checked.ast) return undefined;
-  const path = nodePathAt(checked.ast, i);
+  if (checked.ast) return hoverIn(ctx, src, checked, i);
+  const repaired = repairedExpression(src);
+  if (!repaired) return undefined;
+  const rechecked = checkKubernetesCel(repaired.text, ctx.env);
+  if (!rechecked.ast) return undefined;
+  const hover = hoverIn(ctx, repaired.text, rechecked, repaired.shift(i));
+  return hover && { ...hover, span: { start: repaired.unshift(hover.span.start), end: repaired.unshift(hover.span.end) } };
+}
+
+function hoverIn(ctx: CelContext, src: string, checked: CheckedExpression, i: number): CelHover | undefined {
+  const path = nodePathAt(checked.ast!, i);
   const node = path[path.length - 1];
   if (!node) return undefined;
   const typeOf = (n: AstNode | undefined) => (n ? checked.typeOf(n) : undefined);
@@ -73,6 +88,7 @@ export function celHoverAt(ctx: CelContext, i: number): CelHover | undefined {
     case '.': case '.?': {
       const [receiver, field] = node.args as [AstNode, string];
       const name = unalias(field);
+      if (isPlaceholderName(name)) return undefined;
       const t = typeOf(node);
       const shownType = t ? formatType(t) : 'dyn';
       // `variables.x` reads as one name, like the variables it declares.

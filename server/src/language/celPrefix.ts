@@ -9,6 +9,7 @@
 import type { CelType } from '../cel/api.js';
 import { checkKubernetesCel, type BuiltEnvironment } from '../cel/environments.js';
 import { childrenOf, type AstNode } from '../cel/parse.js';
+import { INT } from '../cel/types.js';
 
 const OPEN_TO_CLOSE: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
@@ -105,19 +106,49 @@ export function receiverStart(src: string, end: number): number {
 }
 
 const HOLE = '__kcg_hole__';
+const PLACEHOLDER = '__kcg_cursor__';
 
 /**
  * Fills the other half-typed selections of a prefix (`object.spec. && c.`): a dot followed by
  * nothing that can start a name gets a placeholder field, so the rest still parses. Returns the
- * repaired text and how many characters were inserted before each original offset.
+ * repaired text and the offset maps between it and the original.
  */
-function repairDanglingDots(prefix: string): { text: string; shift(offset: number): number } {
+export function repairDanglingDots(prefix: string): { text: string; shift(offset: number): number; unshift(offset: number): number } {
   const holes: number[] = [];
   const text = prefix.replace(/(?<![0-9\s])\.(?=\s*(?:$|[^\w\s?]))/g, (_m, at: number) => {
     holes.push(at + 1);
     return '.' + HOLE;
   });
-  return { text, shift: (offset) => offset + holes.filter((h) => h <= offset).length * HOLE.length };
+  const repairedHoles = holes.map((h, k) => h + k * HOLE.length);
+  return {
+    text,
+    shift: (offset) => offset + holes.filter((h) => h <= offset).length * HOLE.length,
+    // An offset inside a placeholder maps to where it was inserted.
+    unshift: (offset) => {
+      let out = offset;
+      for (const h of repairedHoles) {
+        if (offset >= h + HOLE.length) out -= HOLE.length;
+        else if (offset > h) out -= offset - h;
+      }
+      return out;
+    },
+  };
+}
+
+/** Whether a field name is a placeholder of repairDanglingDots (nothing to show for it). */
+export function isPlaceholderName(name: string): boolean {
+  return name === HOLE || name === PLACEHOLDER;
+}
+
+/**
+ * A half-typed expression made checkable: dangling dots filled and open brackets closed. Offsets
+ * of the original text stay valid up to the first repair; use the maps beyond.
+ */
+export function repairedExpression(src: string): { text: string; shift(offset: number): number; unshift(offset: number): number } | undefined {
+  const repaired = repairDanglingDots(src);
+  const closers = closersFor(repaired.text);
+  if (closers === undefined) return undefined;
+  return { ...repaired, text: repaired.text + closers };
 }
 
 /** The type of the expression ending at `end` in `src` (the text before a `.`), if it can be found. */
@@ -138,12 +169,13 @@ export function typeOfReceiver(src: string, end: number, env: BuiltEnvironment):
   return node ? checked.typeOf(node) : undefined;
 }
 
-const PLACEHOLDER = '__kcg_cursor__';
-const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'existsOne', 'map', 'filter']);
+const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'existsOne', 'map', 'filter', 'transformList', 'transformMap', 'transformMapEntry']);
+/** Macros whose 3-argument form binds two variables (map's third argument is a transform). */
+const TWO_VARIABLE_FORMS = new Set(['all', 'exists', 'exists_one', 'existsOne', 'transformList', 'transformMap', 'transformMapEntry']);
 
 /**
- * The comprehension variables in scope at the end of `prefix` (`c` in `xs.all(c, |`), with the
- * type of their range's elements (a map iterates its keys).
+ * The comprehension variables in scope at the end of `prefix` (`c` in `xs.all(c, |`), innermost
+ * macro first, with the type of their range's elements (a map iterates its keys).
  */
 export function comprehensionVariablesAt(prefix: string, env: BuiltEnvironment): Array<{ name: string; type: CelType | undefined }> {
   const repaired = repairDanglingDots(prefix).text;
@@ -152,15 +184,23 @@ export function comprehensionVariablesAt(prefix: string, env: BuiltEnvironment):
   const checked = checkKubernetesCel(repaired + PLACEHOLDER + closers, env);
   if (!checked.ast) return [];
   const at = repaired.length;
-  const out: Array<{ name: string; type: CelType | undefined }> = [];
+  // One group per enclosing macro, outermost first (walk visits parents before children).
+  const groups: Array<Array<{ name: string; type: CelType | undefined }>> = [];
   walk(checked.ast, (n) => {
     if (n.op !== 'rcall' || at < n.start || at > n.end) return;
+    const out: Array<{ name: string; type: CelType | undefined }> = [];
+    groups.push(out);
     const [name, receiver, args] = n.args as [string, AstNode, AstNode[]];
-    const iterVar = args[0];
-    if (!COMPREHENSIONS.has(name) || iterVar?.op !== 'id' || args.length < 2 || at <= iterVar.end) return;
+    const [first, second] = args;
+    if (!COMPREHENSIONS.has(name) || first?.op !== 'id' || args.length < 2 || at <= first.end) return;
     const range = checked.typeOf(receiver);
-    const type = range?.kind === 'list' ? range.elem : range?.kind === 'map' ? range.key : undefined;
-    out.push({ name: iterVar.args as string, type });
+    // Two-variable forms (`all(i, v, p)`): index and element of a list, key and value of a map.
+    if (TWO_VARIABLE_FORMS.has(name) && args.length >= 3 && second?.op === 'id' && at > second.end) {
+      out.push({ name: first.args as string, type: range?.kind === 'list' ? INT : range?.kind === 'map' ? range.key : undefined });
+      out.push({ name: second.args as string, type: range?.kind === 'list' ? range.elem : range?.kind === 'map' ? range.value : undefined });
+      return;
+    }
+    out.push({ name: first.args as string, type: range?.kind === 'list' ? range.elem : range?.kind === 'map' ? range.key : undefined });
   });
-  return out;
+  return groups.reverse().flat();
 }

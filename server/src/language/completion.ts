@@ -100,7 +100,7 @@ function globalItems(ctx: CelContext, prefix: string): CompletionItem[] {
   const env = ctx.env;
   const items: CompletionItem[] = [];
   const locals = comprehensionVariablesAt(prefix, env);
-  locals.reverse().forEach((v, i) => items.push({ label: v.name, kind: 'variable', detail: v.type ? formatType(v.type) : 'dyn', sortText: sortKey(0, i) }));
+  locals.forEach((v, i) => items.push({ label: v.name, kind: 'variable', detail: v.type ? formatType(v.type) : 'dyn', sortText: sortKey(0, i) }));
   Object.entries(env.config.variables)
     // `authorizer.requestResource` is reached by selecting on `authorizer`.
     .filter(([name]) => !name.includes('.'))

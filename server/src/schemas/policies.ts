@@ -18,7 +18,7 @@ function policyFromNode(node: unknown, base: number): AdmissionPolicyInfo | unde
   const nameNode = isMap(metadata) ? metadata.get('name', true) : undefined;
   const name = str(nameNode);
   if (!name || !isScalar(nameNode) || !nameNode.range) return undefined;
-  const info: AdmissionPolicyInfo = { kind: kind as AdmissionPolicyKind, name, offset: base + nameNode.range[0] };
+  const info: AdmissionPolicyInfo = { kind: kind as AdmissionPolicyKind, name, offset: base + nameNode.range[0], end: base + nameNode.range[1] };
   const spec = node.get('spec', true);
   const paramKind = isMap(spec) ? spec.get('paramKind', true) : undefined;
   if (isMap(paramKind)) info.paramKind = { apiVersion: str(paramKind.get('apiVersion', true)), kind: str(paramKind.get('kind', true)) };

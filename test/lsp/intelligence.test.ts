@@ -1,0 +1,112 @@
+/**
+ * Hover, completion and semantic tokens over the protocol: the server advertises them, converts
+ * positions (UTF-16, with a non-BMP character before the CEL to prove it) and encodes tokens.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CompletionItemKind,
+  CompletionRequest,
+  HoverRequest,
+  InsertTextFormat,
+  SemanticTokensRequest,
+  type CompletionItem,
+  type Hover,
+  type MarkupContent,
+  type SemanticTokens,
+  type TextEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LspSession } from './lspHarness.js';
+
+const URI = 'file:///intelligence/policy.yaml';
+const TEXT = `# 😀 policy
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: replicas
+spec:
+  matchConstraints:
+    resourceRules:
+    - apiGroups: ["apps"]
+      apiVersions: ["v1"]
+      operations: ["CREATE"]
+      resources: ["deployments"]
+  validations:
+  - expression: "object.spec.replicas <= 5"
+  - expression: object.spec.
+`;
+const doc = TextDocument.create(URI, 'yaml', 1, TEXT);
+const positionOf = (needle: string, delta = 0) => doc.positionAt(TEXT.indexOf(needle) + delta);
+
+describe('editor intelligence over LSP', () => {
+  let session: LspSession;
+  let capabilities: Record<string, unknown>;
+  before(async () => {
+    session = await LspSession.start();
+    capabilities = (session.initializeResult?.capabilities ?? {}) as Record<string, unknown>;
+    await session.open(URI, TEXT);
+  });
+  after(async () => session.close());
+
+  it('advertises hover, completion on "." and full semantic tokens with a legend', () => {
+    assert.equal(capabilities.hoverProvider, true);
+    assert.deepEqual((capabilities.completionProvider as { triggerCharacters: string[] }).triggerCharacters, ['.']);
+    const tokens = capabilities.semanticTokensProvider as { full: boolean; legend: { tokenTypes: string[] } };
+    assert.equal(tokens.full, true);
+    assert.deepEqual(tokens.legend.tokenTypes, ['variable', 'property', 'function', 'method', 'macro', 'keyword', 'string', 'number', 'operator']);
+  });
+
+  it('hover on a field: type, description, range of the field name', async () => {
+    const hover = (await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: positionOf('replicas <=', 2) })) as Hover;
+    assert.match((hover.contents as MarkupContent).value, /^```cel\nreplicas: int\n```\n\nNumber of desired pods/);
+    assert.deepEqual(hover.range, { start: positionOf('replicas <='), end: positionOf('replicas <=', 8) });
+  });
+
+  it('completion after a half-typed `object.spec.` lists the DeploymentSpec fields as field items', async () => {
+    const items = (await session.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri: URI },
+      position: positionOf('object.spec.\n', 12),
+      context: { triggerKind: 2, triggerCharacter: '.' },
+    })) as CompletionItem[];
+    const fields = [...items].sort((a, b) => a.sortText!.localeCompare(b.sortText!)).map((i) => i.label);
+    assert.deepEqual(fields, ['minReadySeconds', 'paused', 'progressDeadlineSeconds', 'replicas', 'revisionHistoryLimit', 'selector', 'strategy', 'template']);
+    const replicas = items.find((i) => i.label === 'replicas')!;
+    assert.equal(replicas.kind, CompletionItemKind.Field);
+    assert.equal(replicas.detail, 'int');
+    assert.deepEqual((replicas.textEdit as TextEdit).range, { start: positionOf('object.spec.\n', 12), end: positionOf('object.spec.\n', 12) });
+    assert.equal(replicas.insertTextFormat, undefined);
+  });
+
+  it('macro completions are snippets', async () => {
+    const text = TEXT.replace('object.spec.\n', 'object.spec.template.spec.containers.\n');
+    await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: 2 }, contentChanges: [{ text }] });
+    const changed = TextDocument.create(URI, 'yaml', 2, text);
+    const items = (await session.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri: URI },
+      position: changed.positionAt(text.indexOf('containers.\n') + 11),
+    })) as CompletionItem[];
+    const all = items.find((i) => i.label === 'all')!;
+    assert.equal(all.kind, CompletionItemKind.Snippet);
+    assert.equal(all.insertTextFormat, InsertTextFormat.Snippet);
+    assert.equal((all.textEdit as TextEdit).newText, 'all(${1:x}, ${2:predicate})');
+    await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: 3 }, contentChanges: [{ text: TEXT }] });
+  });
+
+  it('semantic tokens decode to the CEL tokens of the file', async () => {
+    const result = (await session.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri: URI } })) as SemanticTokens;
+    const types = ['variable', 'property', 'function', 'method', 'macro', 'keyword', 'string', 'number', 'operator'];
+    const decoded: string[] = [];
+    let line = 0;
+    let char = 0;
+    for (let i = 0; i < result.data.length; i += 5) {
+      const [dl, dc, len, type] = result.data.slice(i, i + 4);
+      line += dl;
+      char = dl === 0 ? char + dc : dc;
+      const start = doc.offsetAt({ line, character: char });
+      decoded.push(`${TEXT.slice(start, start + len)}:${types[type]}`);
+    }
+    // The second expression does not parse: it gets no tokens.
+    assert.deepEqual(decoded, ['object:variable', 'spec:property', 'replicas:property', '<=:operator', '5:number']);
+  });
+});
