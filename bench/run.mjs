@@ -409,17 +409,22 @@ lines.push(
   '',
 );
 
-// Keep the profile section (bench/profile.mjs) if this run does not regenerate it.
-const PROFILE_START = '<!-- profile:start -->';
-const PROFILE_END = '<!-- profile:end -->';
+// Keep the profile section (bench/profile.mjs) if this run does not regenerate it, and the
+// hand-written history of earlier runs (before/after figures of performance work), which no run
+// regenerates.
+const keptSection = (old, start, end) => {
+  const s = old.indexOf(start);
+  const e = old.indexOf(end);
+  return s >= 0 && e > s ? old.slice(s, e + end.length) + '\n' : '';
+};
 let profileSection = '';
+let historySection = '';
 if (fs.existsSync(RESULTS)) {
   const old = fs.readFileSync(RESULTS, 'utf8');
-  const s = old.indexOf(PROFILE_START);
-  const e = old.indexOf(PROFILE_END);
-  if (s >= 0 && e > s) profileSection = old.slice(s, e + PROFILE_END.length) + '\n';
+  profileSection = keptSection(old, '<!-- profile:start -->', '<!-- profile:end -->');
+  historySection = keptSection(old, '<!-- history:start -->', '<!-- history:end -->');
 }
-fs.writeFileSync(RESULTS, lines.join('\n') + '\n' + profileSection);
+fs.writeFileSync(RESULTS, lines.join('\n') + '\n' + (historySection ? historySection + '\n' : '') + profileSection);
 
 console.log('');
 console.log(table.join('\n'));

@@ -25,6 +25,14 @@ metadata:
 spec:
   validations: [{expression: "true"}]
 ---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: cluster-params
+spec:
+  paramKind: {apiVersion: v1, kind: Namespace}
+  validations: [{expression: "true"}]
+---
 apiVersion: admissionregistration.k8s.io/v1beta1
 kind: MutatingAdmissionPolicy
 metadata:
@@ -77,6 +85,14 @@ spec:
     assert.deepEqual(check(vapBinding('  policyName: plain\n  paramRef: {name: x}\n  validationActions: [Deny]\n')), [
       { code: 'KCG2102', severity: 'warning', covers: 'paramRef', message: "ValidatingAdmissionPolicy 'plain' has no paramKind: the apiserver ignores this paramRef" },
     ]);
+  });
+
+  test('paramRef.namespace with a cluster-scoped paramKind fails every matched request', () => {
+    const text = vapBinding('  policyName: cluster-params\n  paramRef: {name: x, namespace: default}\n  validationActions: [Deny]\n');
+    assert.deepEqual(check(text), [
+      { code: 'KCG2102', severity: 'warning', covers: 'namespace', message: 'paramRef.namespace must not be provided for a cluster-scoped `paramKind` (v1 Namespace): every request this binding matches fails' },
+    ]);
+    assert.deepEqual(check(vapBinding('  policyName: with-params\n  paramRef: {name: x, namespace: default}\n  validationActions: [Deny]\n')), []);
   });
 
   test('paramRef: name and selector are exclusive, one is required, parameterNotFoundAction is Deny or Allow', () => {

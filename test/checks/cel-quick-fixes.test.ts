@@ -59,6 +59,12 @@ describe('CEL quick-fixes', () => {
     assert.deepEqual(analyzeText(fixed, OPTIONS), []);
   });
 
+  test('a misspelt variable: "Change to \'object\'"', () => {
+    const text = policy(`"objetc.spec.replicas > 1"`);
+    assert.deepEqual(seen(text, analyzeText(text, OPTIONS)), [{ code: 'KCG1002', covers: 'objetc', fixes: ["Change to 'object'"] }]);
+    assert.deepEqual(analyzeText(applyFix(text, "Change to 'object'"), OPTIONS), []);
+  });
+
   test('a misspelt field in a MAP Object{...} literal (a warning) gets the fix too', () => {
     const text = `apiVersion: admissionregistration.k8s.io/v1beta1
 kind: MutatingAdmissionPolicy
@@ -107,6 +113,9 @@ describe('nearestNames', () => {
     assert.equal(editDistance('replcias', 'replicas'), 1);
     assert.deepEqual(nearestNames('Privileged', ['privileged', 'allowPrivilegeEscalation', 'capabilities']), ['privileged']);
     assert.deepEqual(nearestNames('imag', ['image', 'imagePullPolicy', 'name']), ['image']);
+    // A case-only match is the answer on its own.
+    assert.deepEqual(nearestNames('restartpolicy', ['restartPolicy', 'resizePolicy']), ['restartPolicy']);
+    assert.deepEqual(nearestNames('restartPolcy', ['restartPolicy', 'resizePolicy']), ['restartPolicy']);
     assert.deepEqual(nearestNames('x', ['abc']), []);
   });
 });

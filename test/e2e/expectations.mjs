@@ -75,6 +75,22 @@ export const WORKSPACE_CRD_FINDING = {
   always: { line: 18, code: 'KCG1005', severity: 'error', message: 'must evaluate to bool but got int' },
 };
 
+/**
+ * A policy for the Gadget custom resource whose CRD lies OUTSIDE the opened folder, in
+ * test/e2e/fixtures/extra-crds/, named by the user setting kubeCelGuard.crdPaths. Trusted: the
+ * misspelt field is reported. Untrusted: crdPaths is ignored, so it is not (`always` still is).
+ */
+export const CRD_PATHS_FINDING = {
+  fixture: 'gadget-policy.yaml',
+  crdFolder: 'extra-crds',
+  file: 'admission/gadget-policy.yaml',
+  line: 16,
+  code: 'KCG1003',
+  severity: 'warning',
+  message: "undefined field 'sise'",
+  always: { line: 18, code: 'KCG1005', severity: 'error', message: 'must evaluate to bool but got string' },
+};
+
 /** Hover over a CEL field: the hover must name the field's type and carry its schema docs. */
 export const HOVER = {
   file: 'admission/deployment-policy.yaml',

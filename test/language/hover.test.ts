@@ -25,11 +25,11 @@ test('object shows the kind it is typed as', () => {
 
 test('a policy variable shows its type from the earlier variable expression', () => {
   const h = shown(DEPLOYMENT_POLICY, at(DEPLOYMENT_POLICY, 'variables.containers.all', 12));
-  assert.deepEqual(h, { text: 'containers', markdown: '```cel\nvariables.containers: list(Deployment.spec.template.spec.containers.@idx)\n```' });
+  assert.deepEqual(h, { text: 'containers', markdown: '```cel\nvariables.containers: list(Container)\n```' });
 });
 
 test('a comprehension variable shows its element type', () => {
-  assert.equal(shown(DEPLOYMENT_POLICY, at(DEPLOYMENT_POLICY, 'c.name', 0))?.markdown, '```cel\nc: Deployment.spec.template.spec.containers.@idx\n```');
+  assert.equal(shown(DEPLOYMENT_POLICY, at(DEPLOYMENT_POLICY, 'c.name', 0))?.markdown, '```cel\nc: Container\n```');
 });
 
 test('a method shows the resolved signature and its documentation', () => {

@@ -82,6 +82,20 @@ suite('kube-cel-guard in the VS Code extension host', () => {
     await waitForDiagnostic(workspaceUri(f.file), { file: f.file, ...f.always }, exp.DIAGNOSTIC_SOURCE);
   });
 
+  test('kubeCelGuard.crdPaths outside the workspace supplies CRD schemas', async () => {
+    const { EXTRA_CRDS } = await import(pathToFileURL(path.join(__dirname, '..', 'e2e', 'workspace.mjs')).href);
+    const config = vscode.workspace.getConfiguration('kubeCelGuard');
+    await config.update('crdPaths', [EXTRA_CRDS], vscode.ConfigurationTarget.Global);
+    try {
+      const f = exp.CRD_PATHS_FINDING;
+      await open(f.file);
+      await waitForDiagnostic(workspaceUri(f.file), { file: f.file, ...f.always }, exp.DIAGNOSTIC_SOURCE);
+      await waitForDiagnostic(workspaceUri(f.file), f, exp.DIAGNOSTIC_SOURCE);
+    } finally {
+      await config.update('crdPaths', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('the recursiveReadOnly quick-fix inserts the key under readOnly', async () => {
     const fix = exp.READONLY_QUICK_FIX;
     const doc = await open(fix.file);

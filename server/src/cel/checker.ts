@@ -210,7 +210,9 @@ export class Checker {
     const name = unalias(node.args as string);
     const t = this.lookupIdent(name);
     if (t) return t;
-    this.report(CEL_CODES.undeclaredReference, { start: node.start, end: node.end }, `undeclared reference to '${name}' (in container '')`);
+    // Variables in scope, comprehension variables included; dotted qualified names are not typed as one word.
+    const inScope = [...this.scopes.flatMap((s) => [...s.keys()]), ...this.env.variables.keys()].filter((v) => !v.includes('.'));
+    this.report(CEL_CODES.undeclaredReference, { start: node.start, end: node.end }, `undeclared reference to '${name}' (in container '')`, nearestNames(name, inScope));
     return ERROR;
   }
 

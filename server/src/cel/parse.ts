@@ -146,10 +146,12 @@ function remapOffsets(root: AstNode, rewrite: Rewritten): void {
  * dyn-typed API pass and one schema-typed pass per matched kind), each with its own check cache,
  * so without this every expression would be parsed once per pass. Outcomes are immutable once
  * returned (the AST is only rewritten inside parseCel, and checkers key their results by node),
- * so sharing them is safe. Bounded; the oldest entry goes first.
+ * so sharing them is safe. Bounded; the oldest entry goes first. Kept small on purpose: the
+ * passes of one policy run back to back, and a cache holding every AST of a large file kept them
+ * alive through every young-generation GC of its first (cold) check.
  */
 const parseCache = new Map<string, ParseOutcome>();
-const PARSE_CACHE_LIMIT = 4000;
+const PARSE_CACHE_LIMIT = 256;
 
 export function parseCel(src: string): ParseOutcome {
   const hit = parseCache.get(src);

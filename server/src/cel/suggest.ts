@@ -38,5 +38,7 @@ export function nearestNames(name: string, candidates: Iterable<string>): string
     if (score <= limit + 0.5) scored.push({ candidate, score });
   }
   scored.sort((x, y) => x.score - y.score || x.candidate.localeCompare(y.candidate));
-  return scored.slice(0, MAX_SUGGESTIONS).map((s) => s.candidate);
+  // When only the case is wrong, that is the answer: other near names would be noise.
+  const best = scored[0]?.score === 0 ? scored.filter((s) => s.score === 0) : scored;
+  return best.slice(0, MAX_SUGGESTIONS).map((s) => s.candidate);
 }

@@ -2,6 +2,9 @@ import { isMap, isSeq } from 'yaml';
 import type { AdmissionPolicyInfo, AdmissionPolicyKind, Check, CheckContext } from './types.js';
 import { getIn, mapPairs, nodeRange, scalarString, scalarValue, seqItems } from '../engine/yamlNav.js';
 import { registerCodes } from '../engine/codes.js';
+import { bundledSchemas } from '../schemas/registry.js';
+import { combinedSource } from '../schemas/workspaceIndex.js';
+import { parseApiVersion } from './admission/resourceTypes.js';
 
 /**
  * ValidatingAdmissionPolicyBinding and MutatingAdmissionPolicyBinding: the apiserver's own
@@ -18,7 +21,7 @@ export const BINDING_CODES = {
 
 registerCodes([
   { code: BINDING_CODES.policyNotFound, name: 'binding-policy-not-in-workspace', defaultSeverity: 'info', title: 'The policy a binding names is not in the workspace; the binding does nothing unless the cluster has it.' },
-  { code: BINDING_CODES.paramRefMismatch, name: 'binding-param-ref-mismatch', defaultSeverity: 'warning', title: 'A binding without paramRef for a policy with paramKind (params is null), or with a paramRef the policy ignores (no paramKind).' },
+  { code: BINDING_CODES.paramRefMismatch, name: 'binding-param-ref-mismatch', defaultSeverity: 'warning', title: 'A binding without paramRef for a policy with paramKind (params is null), with a paramRef the policy ignores (no paramKind), or with a namespace for cluster-scoped params.' },
   { code: BINDING_CODES.paramRefInvalid, name: 'binding-param-ref-invalid', defaultSeverity: 'error', title: 'A binding paramRef is invalid (name and selector together or neither, bad parameterNotFoundAction); the apiserver rejects it.' },
   { code: BINDING_CODES.validationActionsInvalid, name: 'binding-validation-actions-invalid', defaultSeverity: 'error', title: 'validationActions is empty, repeats or misspells an action, or has both Deny and Warn; the apiserver rejects the binding.' },
   { code: BINDING_CODES.policyNameInvalid, name: 'binding-policy-name-invalid', defaultSeverity: 'error', title: 'A binding has no policyName; the apiserver rejects it.' },
@@ -121,7 +124,18 @@ function checkAgainstPolicy(ctx: CheckContext, spec: unknown, policyKind: Admiss
   } else if (paramRef != null && found.every((p) => !p.paramKind)) {
     const r = keyRange(spec, 'paramRef');
     if (r) ctx.report({ ...r, severity: 'warning', code, message: `${policyKind} '${name}' has no paramKind: the apiserver ignores this paramRef` });
+  } else if (paramRef != null && found.every((p) => isClusterScoped(ctx, p))) {
+    const r = keyRange(paramRef, 'namespace');
+    if (r) ctx.report({ ...r, severity: 'warning', code, message: `paramRef.namespace must not be provided for a cluster-scoped \`paramKind\` (${describeParamKind(found[0])}): every request this binding matches fails` });
   }
+}
+
+/** Whether the policy's paramKind is a known cluster-scoped kind (built-in or workspace CRD). */
+function isClusterScoped(ctx: CheckContext, policy: AdmissionPolicyInfo): boolean {
+  const { apiVersion, kind } = policy.paramKind ?? {};
+  if (!apiVersion || !kind) return false;
+  const { group, version } = parseApiVersion(apiVersion);
+  return combinedSource(bundledSchemas(ctx.options.kubernetesVersion), ctx.workspace).isNamespaced(group, version, kind) === false;
 }
 
 export const admissionPolicyBindingCheck: Check = {

@@ -7,7 +7,7 @@ import { celEnvironmentFor, checkKubernetesCel } from '../cel/environments.js';
 import { callNameSpan, isBinaryOp, nodePathAt, operatorSpan, type Span } from '../cel/locate.js';
 import type { AstNode } from '../cel/parse.js';
 import { unalias } from '../cel/parse.js';
-import { formatType } from '../cel/types.js';
+import { displayType } from './typeNames.js';
 import type { CelContext } from './celContext.js';
 import { celBlock, formatKind, macroNamed, signature } from './celDocs.js';
 import { isPlaceholderName, repairedExpression } from './celPrefix.js';
@@ -36,7 +36,7 @@ function withDoc(head: string, doc: string | undefined): string {
 
 function variableHover(ctx: CelContext, name: string, t: CelType | undefined): string {
   if ((name === 'object' || name === 'oldObject') && ctx.objectKind) return celBlock(`${name}: ${formatKind(ctx.objectKind)}`);
-  const head = celBlock(`${name}: ${t ? formatType(t) : 'dyn'}`);
+  const head = celBlock(`${name}: ${t ? displayType(t, ctx.objectKind, ctx.env.version) : 'dyn'}`);
   return (name === 'self' || name === 'oldSelf') && ctx.selfPath ? withDoc(head, `The value at \`${ctx.selfPath}\`.`) : head;
 }
 
@@ -90,7 +90,7 @@ function hoverIn(ctx: CelContext, src: string, checked: CheckedExpression, i: nu
       const name = unalias(field);
       if (isPlaceholderName(name)) return undefined;
       const t = typeOf(node);
-      const shownType = t ? formatType(t) : 'dyn';
+      const shownType = t ? displayType(t, ctx.objectKind, ctx.env.version) : 'dyn';
       // `variables.x` reads as one name, like the variables it declares.
       const label = receiver.op === 'id' && receiver.args === 'variables' ? `variables.${name}` : name;
       return { span: { start: node.pos, end: node.end }, markdown: withDoc(celBlock(`${label}: ${shownType}`), fieldDescription(typeOf(receiver), name)) };
@@ -106,13 +106,13 @@ function hoverIn(ctx: CelContext, src: string, checked: CheckedExpression, i: nu
     default:
       if (isBinaryOp(node.op)) {
         const op = operatorSpan(src, node);
-        if (within(i, op)) return resultHover(op, typeOf(node));
+        if (within(i, op)) return resultHover(ctx, op, typeOf(node));
       }
   }
-  return resultHover({ start: node.start, end: node.end }, typeOf(node));
+  return resultHover(ctx, { start: node.start, end: node.end }, typeOf(node));
 }
 
-function resultHover(span: Span, t: CelType | undefined): CelHover | undefined {
+function resultHover(ctx: CelContext, span: Span, t: CelType | undefined): CelHover | undefined {
   if (!t) return undefined;
-  return { span, markdown: celBlock(`(expression): ${formatType(t)}`) };
+  return { span, markdown: celBlock(`(expression): ${displayType(t, ctx.objectKind, ctx.env.version)}`) };
 }

@@ -4,8 +4,8 @@
  * first), `has`, the global functions and the literals. Works on half-typed text (celPrefix.ts).
  */
 import type { CelType, OverloadDecl } from '../cel/api.js';
-import { celEnvironmentFor, type BuiltEnvironment } from '../cel/environments.js';
-import { formatType } from '../cel/types.js';
+import { celEnvironmentFor } from '../cel/environments.js';
+import { displayType } from './typeNames.js';
 import type { WorkspaceIndex } from '../checks/types.js';
 import type { EngineOptions } from '../engine/options.js';
 import { celContextAt, type CelContext } from './celContext.js';
@@ -30,7 +30,7 @@ export interface CompletionItem {
 /** sortText keeps the groups in order whatever the client's own sorting: `<group>_<rank>`. */
 const sortKey = (group: number, rank: number) => `${group}_${String(rank).padStart(4, '0')}`;
 
-function fieldsOf(t: CelType): CompletionItem[] {
+function fieldsOf(t: CelType, show: (t: CelType) => string): CompletionItem[] {
   if (t.kind !== 'object') return [];
   let fields;
   try {
@@ -42,7 +42,7 @@ function fieldsOf(t: CelType): CompletionItem[] {
   return fields.map(([name, f], i) => ({
     label: name,
     kind: 'field' as const,
-    detail: formatType(f.type),
+    detail: show(f.type),
     documentation: f.description,
     sortText: sortKey(0, i),
   }));
@@ -87,10 +87,10 @@ function macroItems(member: boolean, group: number): CompletionItem[] {
   }));
 }
 
-function memberItems(t: CelType, env: BuiltEnvironment): CompletionItem[] {
-  const functions = celEnvironmentFor(env).functions;
+function memberItems(t: CelType, ctx: CelContext): CompletionItem[] {
+  const functions = celEnvironmentFor(ctx.env).functions;
   return [
-    ...fieldsOf(t),
+    ...fieldsOf(t, (f) => displayType(f, ctx.objectKind, ctx.env.version)),
     ...functionItems(receiverOverloads(functions, t), 'method', 1),
     ...(macrosApplyTo(t) ? macroItems(true, 2) : []),
   ];
@@ -100,12 +100,12 @@ function globalItems(ctx: CelContext, prefix: string): CompletionItem[] {
   const env = ctx.env;
   const items: CompletionItem[] = [];
   const locals = comprehensionVariablesAt(prefix, env);
-  locals.forEach((v, i) => items.push({ label: v.name, kind: 'variable', detail: v.type ? formatType(v.type) : 'dyn', sortText: sortKey(0, i) }));
+  locals.forEach((v, i) => items.push({ label: v.name, kind: 'variable', detail: v.type ? displayType(v.type, ctx.objectKind, env.version) : 'dyn', sortText: sortKey(0, i) }));
   Object.entries(env.config.variables)
     // `authorizer.requestResource` is reached by selecting on `authorizer`.
     .filter(([name]) => !name.includes('.'))
     .forEach(([name, type], i) => {
-      const detail = (name === 'object' || name === 'oldObject') && ctx.objectKind ? formatKind(ctx.objectKind) : formatType(type);
+      const detail = (name === 'object' || name === 'oldObject') && ctx.objectKind ? formatKind(ctx.objectKind) : displayType(type, ctx.objectKind, env.version);
       items.push({ label: name, kind: 'variable', detail, sortText: sortKey(1, i) });
     });
   items.push(...macroItems(false, 2));
@@ -141,10 +141,11 @@ export function completionsAt(text: string, offset: number, options: EngineOptio
     if (value[k - 1] === '.' || (value[k - 1] === '?' && value[k - 2] === '.')) {
       let receiverEnd = value[k - 1] === '.' ? k - 1 : k - 2;
       while (receiverEnd > 0 && /\s/.test(value[receiverEnd - 1])) receiverEnd--;
-      if (/[0-9]$/.test(value.slice(0, receiverEnd)) && /(^|[^\w.])[0-9]+$/.test(value.slice(0, receiverEnd))) return [];
+      // `1.`: the start of a double literal, not a selection.
+      if (/(^|[^\w.])[0-9]+$/.test(value.slice(0, receiverEnd))) return [];
       const t = typeOfReceiver(value, receiverEnd, ctx.env);
       if (!t) return [];
-      items = memberItems(t, ctx.env);
+      items = memberItems(t, ctx);
     } else {
       items = globalItems(ctx, value.slice(0, wordStart));
     }

@@ -30,7 +30,7 @@ function keyAt(input: DocumentInput, offset: number): { path: YamlPath; range: {
 }
 
 /** Follows `$ref` (and the `allOf: [{$ref}]` wrapper the bundles use); sibling keywords win. */
-function deref(node: unknown, source: SchemaSource): OpenApiSchema | undefined {
+export function deref(node: unknown, source: SchemaSource): OpenApiSchema | undefined {
   let current = node as OpenApiSchema | undefined;
   for (let hops = 0; current && hops < 8; hops++) {
     const ref = typeof current.$ref === 'string' ? current.$ref : Array.isArray(current.allOf) && current.allOf.length === 1 ? current.allOf[0]?.$ref : undefined;
