@@ -8,7 +8,7 @@
  *
  * Options: --priority=N (nice value, default -10 when permitted, 0 = leave) --sizes=10,100,1000  --cold=N (fresh server processes per size and server; default 5,
  *          3 for 1,000 policies)  --edits=N (default 7)  --no-profile (skip bench/profile.mjs)
- *          --out=FILE (default bench/RESULTS.md)
+ *          --out=FILE (default bench/RESULTS.md)  --kcg-root=DIR (benchmark DIR/dist/server.cjs instead)
  *
  * Needs yaml-language-server (a devDependency). No network: its Kubernetes schema is generated from
  * the bundled OpenAPI into a temp dir (bench/k8s-json-schema.mjs), inputs by bench/generate.mjs.
@@ -88,11 +88,11 @@ const fmtRatio = (r) => (r >= 100 ? `${r.toFixed(0)}×` : r >= 10 ? `${r.toFixed
  * The server runs from a snapshot of the build (dist/server.cjs, its map, package.json and
  * schemas/) taken now, so that a rebuild during the run cannot mix two versions into one result.
  */
-function snapshotServer(dir) {
+function snapshotServer(dir, from = repoRoot) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
   for (const f of ['dist/server.cjs', 'dist/server.cjs.map', 'package.json']) {
-    if (fs.existsSync(path.join(repoRoot, f))) fs.copyFileSync(path.join(repoRoot, f), path.join(dir, f));
+    if (fs.existsSync(path.join(from, f))) fs.copyFileSync(path.join(from, f), path.join(dir, f));
   }
   fs.cpSync(path.join(repoRoot, 'schemas'), path.join(dir, 'schemas'), { recursive: true });
   const check = spawnSync(process.execPath, ['--check', path.join(dir, 'dist', 'server.cjs')], { encoding: 'utf8' });
@@ -104,8 +104,11 @@ const dataDir = defaultOutDir();
 const files = writeFiles(dataDir, SIZES);
 const schemaFile = await writeVapJsonSchema(dataDir, '1.35');
 const schemaUri = pathToFileURL(schemaFile).href;
-const kcgServer = snapshotServer(path.join(dataDir, 'kcg-snapshot'));
-const kcgBuiltAt = fs.statSync(KCG_SERVER).mtime.toISOString();
+// --kcg-root=DIR: benchmark the dist/server.cjs of another checkout or build (e.g. an experiment)
+// against the same inputs; schemas/ still come from this repository.
+const kcgRoot = opts['kcg-root'] ? path.resolve(String(opts['kcg-root'])) : repoRoot;
+const kcgServer = snapshotServer(path.join(dataDir, 'kcg-snapshot'), kcgRoot);
+const kcgBuiltAt = fs.statSync(path.join(kcgRoot, 'dist', 'server.cjs')).mtime.toISOString();
 
 const yamlSettings = {
   schemas: { [schemaUri]: '*.yaml' },

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeText } from '../../server/src/engine/analyze.js';
 import { toDiagnostics } from '../../server/src/features/diagnostics.js';
-import { LspSession } from '../lsp/lspHarness.js';
+import { LspSession, REPO_ROOT } from '../lsp/lspHarness.js';
+import type { FindingData } from '../../server/src/engine/findings.js';
 import { applyMutation, assertFindingsSane, CEL_HOSTS, CORPUS_ROOT, diffChange, hostWith, hostWithRanges, timed, type Mutation } from './fuzzLib.js';
 
 const OPTIONS = { kubernetesVersion: '1.35' } as const;
@@ -44,6 +45,30 @@ test('error-dense YAML (64 KB of unclosed flow sequences) stays within the CPU b
   const findings = timed(text, 'error-dense YAML', () => analyzeText(text, OPTIONS));
   assertFindingsSane(text, findings, 'error-dense YAML');
   assert.ok(findings.length > 5_000 && findings.every((f) => f.code === 'KCG2001'), `${findings.length} findings`);
+});
+
+test('a quick-fix in a file that is already broken YAML removes just its line; the rest re-parses differently', () => {
+  // "quick-fixes never break the YAML" failed (long run, seed 21): with a stray line after the
+  // fixed one, the file already had a syntax error, and removing `readOnly: true]` made the parser
+  // recover differently (1 → more errors). The fix itself is right; the property now requires only
+  // that a valid file stays valid. Reported to the lead: fixes are offered in files with syntax errors.
+  const base = fs.readFileSync(path.join(REPO_ROOT, 'examples/security/auth-authorization-config.yaml'), 'utf8');
+  const text = 'readOnly: true]\n2)+GVV&&' + base;
+  const findings = analyzeText(text, OPTIONS);
+  assertFindingsSane(text, findings, 'broken authz config');
+  assert.ok(findings.some((f) => f.code === 'KCG2001'), 'the input is broken YAML');
+  const unknown = findings.find((f) => f.code === 'KCG5001' && /"readOnly"/.test(f.message));
+  assert.ok(unknown, JSON.stringify(findings.map((f) => [f.code, f.message])));
+  const fix = (unknown.data as FindingData).fixes!.find((x) => /Remove the unknown field readOnly/.test(x.title))!;
+  assert.deepEqual(fix.edits, [{ start: 0, end: 16, newText: '' }], 'the fix deletes exactly the readOnly line');
+  const fixed = text.slice(16);
+  assertFindingsSane(fixed, analyzeText(fixed, OPTIONS), 'after the fix');
+  // Without the stray line the same fix leaves a valid file.
+  const clean = 'readOnly: true\n' + base;
+  const cleanFix = analyzeText(clean, OPTIONS).find((f) => f.code === 'KCG5001' && /"readOnly"/.test(f.message));
+  const cleanEdits = (cleanFix?.data as FindingData | undefined)?.fixes?.[0]?.edits ?? [];
+  assert.deepEqual(cleanEdits, [{ start: 0, end: 15, newText: '' }]);
+  assert.equal(analyzeText(clean.slice(15), OPTIONS).filter((f) => f.code === 'KCG2001').length, 0);
 });
 
 let session: LspSession;

@@ -21,6 +21,8 @@ test('after `object.spec.` (a syntax error) the DeploymentSpec fields complete, 
   assert.equal(replicas.kind, 'field');
   assert.equal(replicas.detail, 'int');
   assert.match(replicas.documentation!, /^Number of desired pods/);
+  // Nested schema objects are shown by their OpenAPI definition name.
+  assert.equal(items.find((i) => i.label === 'selector')!.detail, 'LabelSelector');
 });
 
 test('a partly typed field name is replaced by the item (range covers the word)', () => {

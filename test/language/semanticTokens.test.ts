@@ -47,3 +47,11 @@ test('an unparseable expression gets no tokens, the rest of the file still does'
   assert.deepEqual(rows[0], ['object', 'variable', 'readonly']);
   assert.ok(rows.some(([t, k]) => t === 'size' && k === 'function'));
 });
+
+test('a half-typed expression keeps its tokens while the next field is being typed', () => {
+  const text = DEPLOYMENT_POLICY.replace('object.spec.replicas <= 5 &&', 'object.spec. && object.metadata. &&');
+  const rows = tokensOf(text).slice(5, 11);
+  assert.deepEqual(rows, [
+    ['object', 'variable', 'readonly'], ['spec', 'property'], ['&&', 'operator'], ['object', 'variable', 'readonly'], ['metadata', 'property'], ['&&', 'operator'],
+  ]);
+});

@@ -12,6 +12,7 @@ import type { EngineOptions } from '../engine/options.js';
 import { celSites } from './celContext.js';
 import { macroNamed } from './celDocs.js';
 import { allDocuments, sourceRuns } from './cursor.js';
+import { isPlaceholderName, repairedExpression } from './celPrefix.js';
 
 export type SemanticTokenType = 'variable' | 'property' | 'function' | 'method' | 'macro' | 'keyword' | 'string' | 'number' | 'operator';
 
@@ -72,6 +73,29 @@ function expressionTokens(src: string, ast: AstNode, env: BuiltEnvironment | und
   return out.filter((t) => t.end > t.start);
 }
 
+/**
+ * Tokens of one expression. A half-typed one (`object.spec.` while typing) is tokenized in its
+ * repaired form (celPrefix.ts), so colours do not flicker with every keystroke; a text that not
+ * even repairs gets none (the TextMate grammar still colours it).
+ */
+function siteTokens(src: string, envOf: () => BuiltEnvironment): ExpressionToken[] {
+  let env: BuiltEnvironment | undefined;
+  try {
+    env = envOf();
+  } catch {
+    env = undefined;
+  }
+  const parsed = parseCel(src);
+  if (parsed.ast) return expressionTokens(src, parsed.ast, env);
+  const repaired = repairedExpression(src);
+  const reparsed = repaired && parseCel(repaired.text);
+  if (!repaired || !reparsed?.ast) return [];
+  return expressionTokens(repaired.text, reparsed.ast, env)
+    .filter((t) => !isPlaceholderName(repaired.text.slice(t.start, t.end)))
+    .map((t) => ({ ...t, start: repaired.unshift(t.start), end: repaired.unshift(t.end) }))
+    .filter((t) => t.end > t.start && t.end <= src.length);
+}
+
 /** Semantic tokens of every CEL expression in `text`. */
 export function semanticTokens(text: string, options: EngineOptions, workspace: WorkspaceIndex): SemanticToken[] {
   const tokens: SemanticToken[] = [];
@@ -83,16 +107,7 @@ export function semanticTokens(text: string, options: EngineOptions, workspace: 
       continue;
     }
     for (const site of sites) {
-      const src = site.cel.source.value;
-      const parsed = parseCel(src);
-      if (!parsed.ast) continue; // half-typed: the TextMate grammar still colours it
-      let env: BuiltEnvironment | undefined;
-      try {
-        env = site.env();
-      } catch {
-        env = undefined;
-      }
-      for (const t of expressionTokens(src, parsed.ast, env)) {
+      for (const t of siteTokens(site.cel.source.value, () => site.env())) {
         for (const run of sourceRuns(site.cel.source, input.text, t.start, t.end)) {
           tokens.push({ start: input.offset + run.start, length: run.end - run.start, type: t.type, ...(t.modifiers ? { modifiers: t.modifiers } : {}) });
         }

@@ -33,20 +33,37 @@ function policyFromNode(node: unknown, base: number): AdmissionPolicyInfo | unde
 export function policiesFromText(text: string): AdmissionPolicyInfo[] {
   if (typeof text !== 'string' || !text.includes('AdmissionPolicy')) return [];
   const out: AdmissionPolicyInfo[] = [];
+  const seen = new Map<string, AdmissionPolicyInfo[]>();
   for (const chunk of splitDocuments(text)) {
     if (!chunk.text.includes('AdmissionPolicy')) continue;
-    try {
-      const root = parseDocument(chunk.text, { strict: false, prettyErrors: false }).contents;
-      const items = isMap(root) && str(root.get('kind', true)) === 'List' ? root.get('items', true) : undefined;
-      for (const node of isSeq(items) ? items.items : [root]) {
-        const policy = policyFromNode(node, chunk.start);
-        if (policy) out.push(policy);
-      }
-    } catch {
-      // Not YAML we can read: this document defines no policy.
-    }
+    const local = seen.get(chunk.text) ?? policiesOfDocument(chunk.text);
+    seen.set(chunk.text, local);
+    for (const p of local) out.push({ ...p, offset: p.offset + chunk.start, end: p.end + chunk.start });
   }
+  // Keep what this text needs: the editor calls this on every keystroke, and only the document
+  // being edited changes, so every other document is a cache hit instead of a YAML parse.
+  documentPolicies = seen;
   return out;
+}
+
+/** Policies of the last text seen, by document text, with offsets relative to the document. */
+let documentPolicies = new Map<string, AdmissionPolicyInfo[]>();
+
+function policiesOfDocument(docText: string): AdmissionPolicyInfo[] {
+  const cached = documentPolicies.get(docText);
+  if (cached) return cached;
+  const found: AdmissionPolicyInfo[] = [];
+  try {
+    const root = parseDocument(docText, { strict: false, prettyErrors: false }).contents;
+    const items = isMap(root) && str(root.get('kind', true)) === 'List' ? root.get('items', true) : undefined;
+    for (const node of isSeq(items) ? items.items : [root]) {
+      const policy = policyFromNode(node, 0);
+      if (policy) found.push(policy);
+    }
+  } catch {
+    // Not YAML we can read: this document defines no policy.
+  }
+  return found;
 }
 
 /** Lookup by kind and name, in the order the policies were given. */
