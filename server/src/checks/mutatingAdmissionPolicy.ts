@@ -1,15 +1,9 @@
 import type { Check, CheckContext } from './types.js';
-import type { CelType } from '../cel/api.js';
 import { getIn, seqItems } from '../engine/yamlNav.js';
-import { bundledSchemas } from '../schemas/registry.js';
 import { celAt } from './celInYaml.js';
-import { matchedKinds } from './admission/matchedKinds.js';
-import { resourceType } from './admission/resourceTypes.js';
-import { checkParamKind, collectMatchConditions, collectVariables, paramsTypeOf } from './admission/policySpec.js';
-import { checkPolicyExpressions, type PolicyExpression, type TypingPass } from './admission/policyExpressions.js';
+import { checkParamKind, collectMatchConditions, collectVariables, policyTypingPasses, type PolicyTyping } from './admission/policySpec.js';
+import { checkPolicyExpressions, type PolicyExpression } from './admission/policyExpressions.js';
 import { mapEnvironmentFactory } from './admission/mapSchemaTypes.js';
-
-const DYN: CelType = { kind: 'dyn' };
 
 /** spec.mutations[]: applyConfiguration.expression (result `Object`) and jsonPatch.expression (list(JSONPatch)). */
 function collectMutations(ctx: CheckContext, spec: unknown): PolicyExpression[] {
@@ -24,20 +18,8 @@ function collectMutations(ctx: CheckContext, spec: unknown): PolicyExpression[] 
 }
 
 /** A MAP's expressions (compile order: matchConditions, variables, mutations) and typing passes. */
-export function mutatingPolicyTyping(ctx: CheckContext, spec: unknown): { expressions: PolicyExpression[]; apiPass: TypingPass; typedPasses: TypingPass[] } {
-  const expressions = [...collectMatchConditions(ctx, spec), ...collectVariables(ctx, spec), ...collectMutations(ctx, spec)];
-  const params = paramsTypeOf(ctx, spec);
-  const apiPass: TypingPass = { objectType: DYN, paramsType: params.api };
-  if (expressions.length === 0) return { expressions, apiPass, typedPasses: [] };
-  const bundled = bundledSchemas(ctx.options.kubernetesVersion);
-  const typedPasses: TypingPass[] = [];
-  for (const gvk of matchedKinds(getIn(spec, ['matchConstraints', 'resourceRules']), bundled, ctx.workspace)) {
-    const objectType = resourceType(gvk, bundled, ctx.workspace);
-    if (objectType) typedPasses.push({ objectType, paramsType: params.typed, gvk });
-  }
-  // No schema for `object`, but one for params: still worth a typed pass (as for VAP).
-  if (typedPasses.length === 0 && params.typedKnown) typedPasses.push({ objectType: DYN, paramsType: params.typed });
-  return { expressions, apiPass, typedPasses };
+export function mutatingPolicyTyping(ctx: CheckContext, spec: unknown): PolicyTyping {
+  return policyTypingPasses(ctx, spec, [...collectMatchConditions(ctx, spec), ...collectVariables(ctx, spec), ...collectMutations(ctx, spec)]);
 }
 
 /**

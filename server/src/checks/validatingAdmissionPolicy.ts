@@ -1,14 +1,8 @@
 import type { Check, CheckContext } from './types.js';
 import { getIn, seqItems } from '../engine/yamlNav.js';
-import { bundledSchemas } from '../schemas/registry.js';
 import { celAt } from './celInYaml.js';
-import { matchedKinds } from './admission/matchedKinds.js';
-import { resourceType } from './admission/resourceTypes.js';
-import { checkParamKind, collectMatchConditions, collectVariables, paramsTypeOf } from './admission/policySpec.js';
-import { checkPolicyExpressions, type PolicyExpression, type TypingPass } from './admission/policyExpressions.js';
-import type { CelType } from '../cel/api.js';
-
-const DYN: CelType = { kind: 'dyn' };
+import { checkParamKind, collectMatchConditions, collectVariables, policyTypingPasses, type PolicyTyping } from './admission/policySpec.js';
+import { checkPolicyExpressions, type PolicyExpression } from './admission/policyExpressions.js';
 
 /** spec.* CEL fields in the apiserver's compile order (k8s-cel.md §1.1). */
 function collectExpressions(ctx: CheckContext, spec: unknown): PolicyExpression[] {
@@ -27,19 +21,8 @@ function collectExpressions(ctx: CheckContext, spec: unknown): PolicyExpression[
 }
 
 /** A policy's expressions and their typing passes; shared by the check and editor features. */
-export function policyTyping(ctx: CheckContext, spec: unknown): { expressions: PolicyExpression[]; apiPass: TypingPass; typedPasses: TypingPass[] } {
-  const expressions = collectExpressions(ctx, spec);
-  const params = paramsTypeOf(ctx, spec);
-  const apiPass: TypingPass = { objectType: DYN, paramsType: params.api };
-  if (expressions.length === 0) return { expressions, apiPass, typedPasses: [] };
-  const bundled = bundledSchemas(ctx.options.kubernetesVersion);
-  const typedPasses: TypingPass[] = [];
-  for (const gvk of matchedKinds(getIn(spec, ['matchConstraints', 'resourceRules']), bundled, ctx.workspace)) {
-    const objectType = resourceType(gvk, bundled, ctx.workspace);
-    if (objectType) typedPasses.push({ objectType, paramsType: params.typed, gvk });
-  }
-  if (typedPasses.length === 0 && params.typedKnown) typedPasses.push({ objectType: DYN, paramsType: params.typed });
-  return { expressions, apiPass, typedPasses };
+export function policyTyping(ctx: CheckContext, spec: unknown): PolicyTyping {
+  return policyTypingPasses(ctx, spec, collectExpressions(ctx, spec));
 }
 
 export const validatingAdmissionPolicyCheck: Check = {

@@ -5,7 +5,8 @@ import { bundledSchemas } from '../../schemas/registry.js';
 import { celAt } from '../celInYaml.js';
 import { CHECK_CODES } from '../celCodes.js';
 import type { CheckContext } from '../types.js';
-import type { PolicyExpression } from './policyExpressions.js';
+import type { PolicyExpression, TypingPass } from './policyExpressions.js';
+import { matchedKinds } from './matchedKinds.js';
 import { parseApiVersion, resourceType } from './resourceTypes.js';
 
 /**
@@ -92,4 +93,30 @@ export function checkParamKind(ctx: CheckContext, spec: unknown): void {
       ctx.report({ ...keyRange, severity: 'error', code: CHECK_CODES.policyShape, message: `spec.paramKind.${required}: Required value` });
     }
   }
+}
+
+/** A policy's expressions with the passes that type them (see TypingPass). */
+export interface PolicyTyping {
+  expressions: PolicyExpression[];
+  apiPass: TypingPass;
+  typedPasses: TypingPass[];
+}
+
+/**
+ * The typing passes of a Validating- or MutatingAdmissionPolicy: the apiserver's dyn pass, and one
+ * schema-typed pass per kind `matchConstraints.resourceRules` selects (or one with dyn `object`
+ * when only params have a schema).
+ */
+export function policyTypingPasses(ctx: CheckContext, spec: unknown, expressions: PolicyExpression[]): PolicyTyping {
+  const params = paramsTypeOf(ctx, spec);
+  const apiPass: TypingPass = { objectType: DYN, paramsType: params.api };
+  if (expressions.length === 0) return { expressions, apiPass, typedPasses: [] };
+  const bundled = bundledSchemas(ctx.options.kubernetesVersion);
+  const typedPasses: TypingPass[] = [];
+  for (const gvk of matchedKinds(getIn(spec, ['matchConstraints', 'resourceRules']), bundled, ctx.workspace)) {
+    const objectType = resourceType(gvk, bundled, ctx.workspace);
+    if (objectType) typedPasses.push({ objectType, paramsType: params.typed, gvk });
+  }
+  if (typedPasses.length === 0 && params.typedKnown) typedPasses.push({ objectType: DYN, paramsType: params.typed });
+  return { expressions, apiPass, typedPasses };
 }
