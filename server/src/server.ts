@@ -19,7 +19,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { editCapabilities, quickFixes, type EditCapabilities } from './features/codeActions.js';
+import { editCapabilities, kindRequested, quickFixes, refactorActions, type EditCapabilities } from './features/codeActions.js';
 import { packageVersion, useBundledSchemas } from './features/runtimePaths.js';
 import { defaultSettings, parseSettings, sameCrdPaths, SETTINGS_SECTION, type ServerSettings } from './features/settings.js';
 import { DocumentValidator, isYamlDocument } from './features/validation.js';
@@ -118,7 +118,7 @@ export function startServer(): Connection {
       const result: InitializeResult = {
         capabilities: {
           textDocumentSync: TextDocumentSyncKind.Incremental,
-          codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+          codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
           definitionProvider: true,
           referencesProvider: true,
           hoverProvider: true,
@@ -228,11 +228,17 @@ export function startServer(): Connection {
   connection.onCodeAction(
     guard('code actions', [] as CodeAction[], (params) => {
       const only = params.context.only;
-      if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
       const document = documents.get(params.textDocument.uri);
+      if (!document) return [];
+      const actions: CodeAction[] = [];
       // Fix offsets belong to the text that was checked; after an edit they wait for the next run.
-      if (!document || validator.publishedVersion(document.uri) !== document.version) return [];
-      return quickFixes(document, params.context.diagnostics, editCaps, validator.published(document.uri));
+      if ((!only || only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) && validator.publishedVersion(document.uri) === document.version) {
+        actions.push(...quickFixes(document, params.context.diagnostics, editCaps, validator.published(document.uri)));
+      }
+      if (kindRequested(only, CodeActionKind.RefactorRewrite) && isYamlDocument(document)) {
+        actions.push(...refactorActions(document, params.range, editCaps, settings.engine, indexer.index));
+      }
+      return actions;
     }),
   );
 

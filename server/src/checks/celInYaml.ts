@@ -40,6 +40,8 @@ export interface ReportOptions {
   severity?: (issue: CelIssue) => Severity;
   /** Appended to each message, e.g. the matched kinds. */
   suffix?: (issue: CelIssue) => string;
+  /** Rewords a message, e.g. into the apiserver's `<path>: Invalid value: …` form. */
+  message?: (issue: CelIssue) => string;
 }
 
 /** Reports expression issues at the exact characters inside the YAML scalar. */
@@ -60,7 +62,7 @@ export function reportCelIssues(ctx: CheckContext, cel: YamlCel, issues: CelIssu
       end: range.end,
       severity: opts.severity ? opts.severity(issue) : issue.severity,
       code: issue.code,
-      message: issue.message + (opts.suffix ? opts.suffix(issue) : ''),
+      message: (opts.message ? opts.message(issue) : issue.message) + (opts.suffix ? opts.suffix(issue) : ''),
       ...(fixes.length ? { data: { fixes } } : {}),
     });
   }

@@ -6,11 +6,15 @@ import {
   type ClientCapabilities,
   type CodeAction,
   type Diagnostic,
+  type Range,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Fix, TextEdit } from '../engine/findings.js';
 import { DIAGNOSTIC_SOURCE } from './diagnostics.js';
+import type { WorkspaceIndex } from '../checks/types.js';
+import type { EngineOptions } from '../engine/options.js';
+import { optionalGuardFixes } from '../language/optionalGuard.js';
 
 /** What the client can apply; decides between `changes` and `documentChanges`. */
 export interface EditCapabilities {
@@ -48,6 +52,31 @@ export function quickFixes(
       if (fix.isPreferred) action.isPreferred = true;
       actions.push(action);
     }
+  }
+  return actions;
+}
+
+/** Does a request's `context.only` admit actions of `kind` (a kind admits its sub-kinds)? */
+export function kindRequested(only: readonly string[] | undefined, kind: string): boolean {
+  return !only || only.some((k) => k === '' || kind === k || kind.startsWith(`${k}.`));
+}
+
+/**
+ * On-request refactorings at the start of the request's range (not tied to a diagnostic):
+ * guarding an optional field access with has() or rewriting it as an optional selection.
+ * Computed from the document's current text, so they need no published check run.
+ */
+export function refactorActions(
+  document: TextDocument,
+  range: Range,
+  caps: EditCapabilities,
+  options: EngineOptions,
+  workspace: WorkspaceIndex,
+): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const fix of optionalGuardFixes(document.getText(), document.offsetAt(range.start), options, workspace)) {
+    const edit = toWorkspaceEdit(document, fix, caps);
+    if (edit) actions.push({ title: fix.title, kind: CodeActionKind.RefactorRewrite, edit });
   }
   return actions;
 }

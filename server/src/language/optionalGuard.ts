@@ -63,6 +63,7 @@ function isOptionalField(operandType: CelType | undefined, field: string): boole
   return !required.includes(celField.jsonName);
 }
 
+const errors = (issues: ReadonlyArray<{ severity: string }>) => issues.filter((x) => x.severity === 'error').length;
 const compact = (s: string) => s.replace(/\s+/g, '');
 
 export function optionalGuardFixes(text: string, offset: number, options: EngineOptions, workspace: WorkspaceIndex): Fix[] {
@@ -99,8 +100,8 @@ function fixesAt(text: string, offset: number, options: EngineOptions, workspace
   if (index < 0) return [];
   const node = path[index];
   const ancestors = path.slice(0, index);
-  const [operand, rawField] = node.args as [AstNode, string];
-  const field = unalias(rawField);
+  const field = unalias((node.args as [AstNode, string])[1]);
+  const operand = (node.args as [AstNode, string])[0];
   // Already the argument of has() (directly or further down a selection chain).
   if (ancestors.some((a) => a.op === 'call' && (a.args as [string])[0] === 'has')) return [];
   if (!isOptionalField(checked.typeOf(operand), field)) return [];
@@ -128,6 +129,9 @@ function fixesAt(text: string, offset: number, options: EngineOptions, workspace
     const again = after && celContextAt(after.input, after.offsetInDoc, options, workspace);
     const expected = src.slice(0, a) + newExpr + src.slice(b);
     if (!again || again.cel.source.value !== expected) return undefined;
+    // The rewrite must still check (no new errors), whatever the source looked like.
+    const rechecked = checkKubernetesCel(expected, again.env);
+    if (!rechecked.ast || errors(rechecked.issues) > errors(checked.issues)) return undefined;
     return { title, edits: [edit] };
   };
 
@@ -157,7 +161,7 @@ function fixesAt(text: string, offset: number, options: EngineOptions, workspace
   if (zero !== undefined) {
     if (singleQuoted && zero === "''") zero = '""';
     const dot = dotOffset(src, operand);
-    const rewritten = `${src.slice(selStart, dot)}.?${rawField}.orValue(${zero})`;
+    const rewritten = `${src.slice(selStart, dot)}.?${field}.orValue(${zero})`;
     const f = fix(`Use optional selection: ${src.slice(selStart, dot).trimEnd()}.?${field}.orValue(${zero})`, selStart, selEnd, rewritten, rewritten);
     if (f) fixes.push(f);
   }
