@@ -200,3 +200,59 @@ function hasFixes(data: unknown): boolean {
   const fixes = (data as { fixes?: unknown } | undefined)?.fixes;
   return Array.isArray(fixes) && fixes.length > 0;
 }
+
+const OPTIONAL_FIELD_POLICY = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: replicas
+spec:
+  matchConstraints:
+    resourceRules:
+    - apiGroups: ["apps"]
+      apiVersions: ["v1"]
+      operations: ["CREATE", "UPDATE"]
+      resources: ["deployments"]
+  validations:
+  - expression: "object.spec.replicas <= 5"
+`;
+
+describe('refactorings on request: guarding an optional field', () => {
+  let session: LspSession;
+  before(async () => {
+    session = await LspSession.start();
+  });
+  after(async () => session.close());
+
+  const request = (uri: string, only?: string[]) => {
+    const line = OPTIONAL_FIELD_POLICY.split('\n').findIndex((l) => l.includes('replicas <='));
+    const character = OPTIONAL_FIELD_POLICY.split('\n')[line].indexOf('replicas') + 2;
+    const position = { line, character };
+    return session.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: position, end: position },
+      context: only ? { diagnostics: [], only } : { diagnostics: [] },
+    }) as Promise<CodeAction[]>;
+  };
+
+  it('advertises refactor.rewrite next to quickfix', () => {
+    const provider = session.initializeResult?.capabilities.codeActionProvider;
+    assert.deepEqual(typeof provider === 'object' ? provider.codeActionKinds : undefined, ['quickfix', 'refactor.rewrite']);
+  });
+
+  it("returns the refactorings for only: ['refactor'] (and without only), not for only: ['quickfix']", async () => {
+    const uri = 'file:///virtual/optional-field.yaml';
+    await session.open(uri, OPTIONAL_FIELD_POLICY);
+    await session.diagnostics(uri);
+    const actions = await request(uri, ['refactor']);
+    assert.deepEqual(actions.map((a) => [a.kind, a.title]), [
+      ['refactor.rewrite', 'Guard with has(): skip the rule when object.spec.replicas is absent'],
+      ['refactor.rewrite', 'Use optional selection: object.spec.?replicas.orValue(0)'],
+    ]);
+    const [change] = actions[1].edit!.documentChanges as TextDocumentEdit[];
+    assert.deepEqual(change.textDocument, { uri, version: 1 });
+    const edited = TextDocument.applyEdits(TextDocument.create(uri, 'yaml', 1, OPTIONAL_FIELD_POLICY), change.edits as { range: TextDocumentEdit['edits'][0]['range']; newText: string }[]);
+    assert.ok(edited.includes('expression: "object.spec.?replicas.orValue(0) <= 5"'));
+    assert.equal((await request(uri)).length, 2);
+    assert.deepEqual(await request(uri, ['quickfix']), []);
+  });
+});
