@@ -155,9 +155,11 @@ describe('language server under hostile input', () => {
   it('checks a small file while a large one is still being checked', { timeout: 60_000 }, async () => {
     const session = await LspSession.start();
     try {
-      const junkUri = 'file:///virtual/junk.yaml';
+      // Thousands of policies, each with CEL to type-check: seconds of work, unlike junk, which the
+      // engine now rejects in a few hundred milliseconds (too fast to still be running).
+      const junkUri = 'file:///virtual/many-policies.yaml';
       const smallUri = 'file:///virtual/small.yaml';
-      await session.open(junkUri, junk(5 * 1024 * 1024));
+      await session.open(junkUri, manyPolicies(5 * 1024 * 1024));
       await session.open(smallUri, BROKEN);
       const small = await session.diagnostics(smallUri, () => true, 45_000);
       const large = await session.diagnostics(junkUri, () => true, 45_000);
@@ -206,4 +208,25 @@ function junk(size: number): string {
     length += piece.length;
   }
   return parts.join('');
+}
+
+/** Distinct ValidatingAdmissionPolicies (no two expressions alike, so nothing is cached) up to `size`. */
+function manyPolicies(size: number): string {
+  const docs: string[] = [];
+  let length = 0;
+  for (let i = 0; length < size; i++) {
+    const doc = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: p${i}}
+spec:
+  matchConstraints:
+    resourceRules:
+    - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}
+  validations:
+  - expression: "object.spec.replicas <= ${i} && object.spec.template.spec.containers.all(c, c.image.startsWith('r${i}/'))"
+`;
+    docs.push(doc);
+    length += doc.length + 4;
+  }
+  return docs.join('---\n');
 }

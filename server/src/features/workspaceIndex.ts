@@ -25,9 +25,12 @@ export class WorkspaceCrds {
   /** Admission policies per file (bindings are checked against them, and jump to them). */
   private readonly diskPolicies = new Map<string, AdmissionPolicyInfo[]>();
   private readonly openPolicies = new Map<string, AdmissionPolicyInfo[]>();
+  /** What each disk file's text was when indexed, so opening it unchanged costs no second parse. */
+  private readonly diskFingerprints = new Map<string, string>();
 
   replaceDisk(files: Iterable<WorkspaceFile>): void {
     this.disk.clear();
+    this.diskFingerprints.clear();
     for (const f of files) this.setDisk(f.path, f.text);
   }
 
@@ -37,6 +40,8 @@ export class WorkspaceCrds {
     const had = this.disk.delete(path);
     if (crds.length > 0) this.disk.set(path, crds);
     const policies = policiesOf(path, text);
+    if (text.includes('AdmissionPolicy')) this.diskFingerprints.set(path, fingerprint(text));
+    else this.diskFingerprints.delete(path);
     const hadPolicies = this.diskPolicies.delete(path);
     if (policies.length > 0) this.diskPolicies.set(path, policies);
     return had || crds.length > 0 || hadPolicies || policies.length > 0;
@@ -53,6 +58,9 @@ export class WorkspaceCrds {
     let changed = false;
     for (const key of [...this.disk.keys()]) {
       if (key === path || key.startsWith(prefix)) changed = this.disk.delete(key) || changed;
+    }
+    for (const key of [...this.diskFingerprints.keys()]) {
+      if (key === path || key.startsWith(prefix)) this.diskFingerprints.delete(key);
     }
     for (const key of [...this.diskPolicies.keys()]) {
       if (key === path || key.startsWith(prefix)) changed = this.diskPolicies.delete(key) || changed;
@@ -77,6 +85,8 @@ export class WorkspaceCrds {
    */
   private setOpenPolicies(key: string, text: string): boolean {
     if (!text.includes('AdmissionPolicy') && !this.openPolicies.has(key) && !this.diskPolicies.has(key)) return false;
+    // Opening a workspace file: the scan already read these very policies from disk.
+    if (!this.openPolicies.has(key) && this.diskFingerprints.get(key) === fingerprint(text)) return false;
     const before = this.openPolicies.get(key) ?? this.diskPolicies.get(key) ?? [];
     const after = policiesOf(key, text);
     this.openPolicies.set(key, after);
@@ -99,6 +109,13 @@ export class WorkspaceCrds {
     const policies = policyPaths.flatMap((p) => this.openPolicies.get(p) ?? this.diskPolicies.get(p) ?? []);
     return workspaceIndexFromCrds(crds, policies);
   }
+}
+
+/** Length and FNV-1a hash of a text: equal texts match, a changed one almost surely does not. */
+function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `${text.length}:${h >>> 0}`;
 }
 
 function crdsOf(path: string, text: string): CrdInfo[] {
