@@ -5,7 +5,6 @@ export const CHECK_CODES = {
   notAString: 'KCG1011',
   optionalOldSelfUnused: 'KCG1013',
   ruleShape: 'KCG1014',
-  schemaNotFound: 'KCG2002',
   policyShape: 'KCG2003',
 } as const;
 
@@ -13,6 +12,5 @@ registerCodes([
   { code: CHECK_CODES.notAString, name: 'cel-not-a-string', defaultSeverity: 'error', title: 'A field that holds a CEL expression has a non-string value; the apiserver rejects the object.' },
   { code: CHECK_CODES.optionalOldSelfUnused, name: 'cel-optional-oldself-unused', defaultSeverity: 'error', title: 'optionalOldSelf is set on a rule that does not use oldSelf; the apiserver rejects the CRD.' },
   { code: CHECK_CODES.ruleShape, name: 'cel-rule-shape', defaultSeverity: 'error', title: 'A validation rule entry is malformed (missing rule, message with line breaks, bad reason or fieldPath); the apiserver rejects it.' },
-  { code: CHECK_CODES.schemaNotFound, name: 'schema-not-found', defaultSeverity: 'info', title: 'No schema is known for a matched resource, so `object` is typed as dyn and field names there are not checked.' },
   { code: CHECK_CODES.policyShape, name: 'policy-shape', defaultSeverity: 'error', title: 'An admission policy field the apiserver validates is malformed (duplicate or invalid variable names, too many entries).' },
 ]);

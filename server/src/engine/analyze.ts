@@ -2,7 +2,7 @@ import type { Finding, FindingData } from './findings.js';
 import type { EngineOptions } from './options.js';
 import type { WorkspaceIndex, CheckContext, DocumentInput } from '../checks/types.js';
 import { ALL_CHECKS } from '../checks/index.js';
-import { splitDocuments, parseChunk } from './documents.js';
+import { splitDocuments, parseChunk, type DocumentChunk } from './documents.js';
 import { CODES } from './codes.js';
 
 export const EMPTY_WORKSPACE: WorkspaceIndex = {
@@ -149,23 +149,25 @@ export class FileAnalyzer {
         }
         sliceStart = Date.now();
       }
-      let local = next.get(chunk.text) ?? this.cache.get(chunk.text);
-      if (!local) local = analyzeDocument(parseChunk(chunk), this.options, this.workspace);
-      next.set(chunk.text, local);
-      for (const f of local) out.push(shift(f, chunk.start));
+      this.checkChunk(chunk, next, out);
     }
     this.cache = next;
     return applySeverity(out, this.options);
+  }
+
+  /** One document's findings, from the cache when its text is unchanged, shifted into the file. */
+  private checkChunk(chunk: DocumentChunk, next: Map<string, Finding[]>, out: Finding[]): void {
+    let local = next.get(chunk.text) ?? this.cache.get(chunk.text);
+    if (!local) local = analyzeDocument(parseChunk(chunk), this.options, this.workspace);
+    next.set(chunk.text, local);
+    for (const f of local) out.push(shift(f, chunk.start));
   }
 
   analyze(text: string): Finding[] {
     const next = new Map<string, Finding[]>();
     const out: Finding[] = [];
     for (const chunk of splitDocuments(text)) {
-      let local = next.get(chunk.text) ?? this.cache.get(chunk.text);
-      if (!local) local = analyzeDocument(parseChunk(chunk), this.options, this.workspace);
-      next.set(chunk.text, local);
-      for (const f of local) out.push(shift(f, chunk.start));
+      this.checkChunk(chunk, next, out);
     }
     this.cache = next;
     return applySeverity(out, this.options);

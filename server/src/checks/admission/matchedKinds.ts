@@ -43,8 +43,6 @@ export function matchedKinds(
   rules: unknown,
   bundled: SchemaSource,
   workspace: WorkspaceIndex,
-  /** Told about each resource that maps to no known kind, with the rule's `resources` node. */
-  onUnresolved?: (resourcesNode: unknown, apiResource: string) => void,
 ): GroupVersionKind[] {
   const found = new Map<string, GroupVersionKind>();
   for (const rule of seqItems(rules)) {
@@ -56,17 +54,12 @@ export function matchedKinds(
       for (const version of versions) {
         for (const resource of resources) {
           if (resource.includes('*') || resource.includes('/')) continue;
-          const before = found.size;
-          let hits = 0;
           for (const gvk of bundledKindsFor(bundled, group, version, resource)) {
             found.set(`${gvk.group}/${gvk.version}/${gvk.kind}`, gvk);
-            hits++;
           }
           for (const kind of workspace.crdKindsForResource(group, version, resource)) {
             found.set(`${group}/${version}/${kind}`, { group, version, kind });
-            hits++;
           }
-          if (hits === 0 && found.size === before) onUnresolved?.(getIn(rule, ['resources']), `${group ? `${group}/` : ''}${version} ${resource}`);
         }
       }
     }
