@@ -55,7 +55,8 @@ export function startServer(): Connection {
   // indexChanged is only ever called asynchronously, after `validator` below is initialised.
   const indexer = new WorkspaceIndexer({
     log,
-    indexChanged: (index) => validator.reconfigure(settings.engine, index),
+    indexChanged: (index, crdsChanged) =>
+      crdsChanged ? validator.reconfigure(settings.engine, index) : validator.policiesChanged(index),
   });
 
   const validator = new DocumentValidator(

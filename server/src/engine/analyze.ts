@@ -2,7 +2,8 @@ import type { Finding, FindingData } from './findings.js';
 import type { EngineOptions } from './options.js';
 import type { WorkspaceIndex, CheckContext, DocumentInput } from '../checks/types.js';
 import { ALL_CHECKS } from '../checks/index.js';
-import { splitDocuments, parseChunk, type DocumentChunk } from './documents.js';
+import { splitDocuments, type DocumentChunk } from './documents.js';
+import { takeParsedChunk } from './parseHandoff.js';
 import { CODES } from './codes.js';
 
 export const EMPTY_WORKSPACE: WorkspaceIndex = {
@@ -107,14 +108,30 @@ function applySeverity(findings: Finding[], options: EngineOptions): Finding[] {
 }
 
 /**
+ * Only bindings read the workspace's policies (KCG21xx): a document that cannot be one keeps its
+ * findings when just the policy list changes. Textual, so it also covers bindings inside Lists.
+ */
+function readsPolicies(docText: string): boolean {
+  return docText.includes('AdmissionPolicyBinding');
+}
+
+interface CachedDocument {
+  findings: Finding[];
+  /** For documents that read the policy list: the policy epoch their findings were made in. */
+  policyEpoch?: number;
+}
+
+/**
  * Checks one file's text. Keeps per-document results keyed by the document's text, so that
  * re-checking after an edit only parses and checks the documents that changed. One instance
  * per open file; `reset` when options or the workspace change.
  */
 export class FileAnalyzer {
-  private cache = new Map<string, Finding[]>();
+  private cache = new Map<string, CachedDocument>();
   /** Bumped by reset, so an abandoned analyzeCancellable run never caches results of old options. */
   private epoch = 0;
+  /** Bumped when only the workspace's policies changed: bindings are re-checked, nothing else. */
+  private policyEpoch = 0;
 
   constructor(
     private options: EngineOptions,
@@ -129,6 +146,24 @@ export class FileAnalyzer {
   }
 
   /**
+   * The workspace index changed in its policies only (a policy file was opened, edited or
+   * closed): CRD schemas and options are the same, so only bindings' findings are stale. A run in
+   * progress goes on; bindings it checked before this call are re-checked by the next run.
+   */
+  policiesChanged(workspace: WorkspaceIndex): void {
+    this.workspace = workspace;
+    this.policyEpoch++;
+  }
+
+  /** Whether the last result holds findings of a binding made before the policies last changed. */
+  hasStalePolicyFindings(): boolean {
+    for (const cached of this.cache.values()) {
+      if (cached.policyEpoch !== undefined && cached.policyEpoch !== this.policyEpoch) return true;
+    }
+    return false;
+  }
+
+  /**
    * Like analyze, but yields to the event loop between documents once a slice of `sliceMs` is
    * used up, so a language server keeps answering while a large file is checked, and gives up
    * (resolving undefined) as soon as `isStale()` says a newer text superseded this one. Documents
@@ -136,7 +171,7 @@ export class FileAnalyzer {
    */
   async analyzeCancellable(text: string, isStale: () => boolean, sliceMs = 20): Promise<Finding[] | undefined> {
     const epoch = this.epoch;
-    const next = new Map<string, Finding[]>();
+    const next = new Map<string, CachedDocument>();
     const out: Finding[] = [];
     let sliceStart = Date.now();
     for (const chunk of splitDocuments(text)) {
@@ -144,7 +179,7 @@ export class FileAnalyzer {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (epoch !== this.epoch) return undefined;
         if (isStale()) {
-          for (const [key, findings] of next) this.cache.set(key, findings);
+          for (const [key, cached] of next) this.cache.set(key, cached);
           return undefined;
         }
         sliceStart = Date.now();
@@ -156,15 +191,19 @@ export class FileAnalyzer {
   }
 
   /** One document's findings, from the cache when its text is unchanged, shifted into the file. */
-  private checkChunk(chunk: DocumentChunk, next: Map<string, Finding[]>, out: Finding[]): void {
-    let local = next.get(chunk.text) ?? this.cache.get(chunk.text);
-    if (!local) local = analyzeDocument(parseChunk(chunk), this.options, this.workspace);
-    next.set(chunk.text, local);
-    for (const f of local) out.push(shift(f, chunk.start));
+  private checkChunk(chunk: DocumentChunk, next: Map<string, CachedDocument>, out: Finding[]): void {
+    let cached = next.get(chunk.text) ?? this.cache.get(chunk.text);
+    if (cached?.policyEpoch !== undefined && cached.policyEpoch !== this.policyEpoch) cached = undefined;
+    if (!cached) {
+      cached = { findings: analyzeDocument(takeParsedChunk(chunk), this.options, this.workspace) };
+      if (readsPolicies(chunk.text)) cached.policyEpoch = this.policyEpoch;
+    }
+    next.set(chunk.text, cached);
+    for (const f of cached.findings) out.push(shift(f, chunk.start));
   }
 
   analyze(text: string): Finding[] {
-    const next = new Map<string, Finding[]>();
+    const next = new Map<string, CachedDocument>();
     const out: Finding[] = [];
     for (const chunk of splitDocuments(text)) {
       this.checkChunk(chunk, next, out);

@@ -45,6 +45,7 @@ export class DocumentValidator {
   private readonly publishedVersions = new Map<string, number>();
   private readonly publishedDiagnostics = new Map<string, Diagnostic[]>();
   private readonly lastRunMs = new Map<string, number>();
+  private readonly running = new Set<string>();
   /** Until started (settings loaded), schedules are remembered but not run. */
   private started = false;
   private readonly waiting = new Set<string>();
@@ -112,6 +113,17 @@ export class DocumentValidator {
     for (const uri of this.analyzers.keys()) this.schedule(uri, 0);
   }
 
+  /** Only the workspace's policies changed: open files re-check their bindings, the rest is cached. */
+  policiesChanged(workspace: WorkspaceIndex): void {
+    this.workspace = workspace;
+    for (const [uri, analyzer] of this.analyzers) {
+      analyzer.policiesChanged(workspace);
+      // A check in progress goes on (restarting a large file would cost its whole first check)
+      // and re-checks its stale bindings when it ends.
+      if (!this.running.has(uri) && analyzer.hasStalePolicyFindings()) this.schedule(uri, 0);
+    }
+  }
+
   /** The version whose diagnostics the client currently shows; fixes are only valid for it. */
   publishedVersion(uri: string): number | undefined {
     return this.publishedVersions.get(uri);
@@ -136,6 +148,7 @@ export class DocumentValidator {
       this.analyzers.set(uri, analyzer);
     }
     let diagnostics: Diagnostic[];
+    this.running.add(uri);
     try {
       // Yields between YAML documents: other requests are answered meanwhile, and a newer edit
       // abandons this run instead of queueing behind it.
@@ -152,9 +165,12 @@ export class DocumentValidator {
       this.host.log(`kube-cel-guard: validating ${uri} failed: ${(err as Error)?.stack ?? err}`);
       analyzer.reset(this.options, this.workspace);
       return;
+    } finally {
+      this.running.delete(uri);
     }
     this.publishedVersions.set(uri, version);
     this.publishedDiagnostics.set(uri, diagnostics);
     this.host.publish(uri, version, diagnostics);
+    if (analyzer.hasStalePolicyFindings()) this.schedule(uri, 0);
   }
 }

@@ -27,6 +27,9 @@ export class WorkspaceCrds {
   private readonly openPolicies = new Map<string, AdmissionPolicyInfo[]>();
   /** What each disk file's text was when indexed, so opening it unchanged costs no second parse. */
   private readonly diskFingerprints = new Map<string, string>();
+  private lastCrds: CrdInfo[] | undefined;
+  /** Whether the last `index()` changed the CRDs (not only the policies) since the one before. */
+  crdsChanged = true;
 
   replaceDisk(files: Iterable<WorkspaceFile>): void {
     this.disk.clear();
@@ -105,6 +108,9 @@ export class WorkspaceCrds {
     this.pendingOpenTexts.clear();
     const paths = [...new Set([...this.open.keys(), ...this.disk.keys()])].sort();
     const crds = paths.flatMap((p) => this.open.get(p) ?? this.disk.get(p) ?? []);
+    // A file's CRDs are new objects whenever it was read again, so identity tells what changed.
+    this.crdsChanged = !this.lastCrds || this.lastCrds.length !== crds.length || this.lastCrds.some((c, i) => c !== crds[i]);
+    this.lastCrds = crds;
     const policyPaths = [...new Set([...this.openPolicies.keys(), ...this.diskPolicies.keys()])].sort();
     const policies = policyPaths.flatMap((p) => this.openPolicies.get(p) ?? this.diskPolicies.get(p) ?? []);
     return workspaceIndexFromCrds(crds, policies);

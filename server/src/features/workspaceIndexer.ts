@@ -16,7 +16,8 @@ const REBUILD_DELAY_MS = 300;
 export interface IndexerHost {
   log(message: string): void;
   /** A new index is ready; the server re-checks open files with it. */
-  indexChanged(index: WorkspaceIndex): void;
+  /** `crdsChanged` false: only the admission policies differ (bindings need a re-check, nothing else). */
+  indexChanged(index: WorkspaceIndex, crdsChanged: boolean): void;
 }
 
 export interface IndexerScope {
@@ -54,7 +55,8 @@ export class WorkspaceIndexer {
       else this.host.log('kube-cel-guard: untrusted workspace: checking open files only (no workspace scan, crdPaths ignored)');
     } finally {
       this.scanning = false;
-      this.rebuild();
+      // Settings may have changed with the scan (the host applies them on a full change).
+      this.rebuild(true);
     }
   }
 
@@ -122,7 +124,7 @@ export class WorkspaceIndexer {
     this.rebuildTimer = setTimeout(() => this.rebuild(), REBUILD_DELAY_MS);
   }
 
-  private rebuild(): void {
+  private rebuild(everything = false): void {
     clearTimeout(this.rebuildTimer);
     this.rebuildTimer = undefined;
     try {
@@ -131,7 +133,7 @@ export class WorkspaceIndexer {
       this.host.log(`kube-cel-guard: building the workspace index failed: ${(err as Error)?.stack ?? err}`);
       return;
     }
-    this.host.indexChanged(this.current);
+    this.host.indexChanged(this.current, everything || this.crds.crdsChanged);
   }
 }
 

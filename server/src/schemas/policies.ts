@@ -1,5 +1,6 @@
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { splitDocuments } from '../engine/documents.js';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { splitDocuments, type DocumentChunk } from '../engine/documents.js';
+import { beginParseHandoff, parseForEngine } from '../engine/parseHandoff.js';
 import type { AdmissionPolicyInfo, AdmissionPolicyKind } from '../checks/types.js';
 
 const POLICY_KINDS: ReadonlySet<string> = new Set<AdmissionPolicyKind>(['ValidatingAdmissionPolicy', 'MutatingAdmissionPolicy']);
@@ -34,9 +35,10 @@ export function policiesFromText(text: string): AdmissionPolicyInfo[] {
   if (typeof text !== 'string' || !text.includes('AdmissionPolicy')) return [];
   const out: AdmissionPolicyInfo[] = [];
   const seen = new Map<string, AdmissionPolicyInfo[]>();
+  beginParseHandoff();
   for (const chunk of splitDocuments(text)) {
     if (!chunk.text.includes('AdmissionPolicy')) continue;
-    const local = seen.get(chunk.text) ?? policiesOfDocument(chunk.text);
+    const local = seen.get(chunk.text) ?? policiesOfDocument(chunk);
     seen.set(chunk.text, local);
     for (const p of local) out.push({ ...p, offset: p.offset + chunk.start, end: p.end + chunk.start });
   }
@@ -49,12 +51,13 @@ export function policiesFromText(text: string): AdmissionPolicyInfo[] {
 /** Policies of the last text seen, by document text, with offsets relative to the document. */
 let documentPolicies = new Map<string, AdmissionPolicyInfo[]>();
 
-function policiesOfDocument(docText: string): AdmissionPolicyInfo[] {
-  const cached = documentPolicies.get(docText);
+function policiesOfDocument(chunk: DocumentChunk): AdmissionPolicyInfo[] {
+  const cached = documentPolicies.get(chunk.text);
   if (cached) return cached;
   const found: AdmissionPolicyInfo[] = [];
   try {
-    const root = parseDocument(docText, { strict: false, prettyErrors: false }).contents;
+    // The engine checks an opened or edited file right after its policies are read: parse once.
+    const root = parseForEngine(chunk).doc.contents;
     const items = isMap(root) && str(root.get('kind', true)) === 'List' ? root.get('items', true) : undefined;
     for (const node of isSeq(items) ? items.items : [root]) {
       const policy = policyFromNode(node, 0);

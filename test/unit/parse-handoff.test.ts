@@ -1,0 +1,100 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FileAnalyzer } from '../../server/src/engine/analyze.js';
+import { splitDocuments } from '../../server/src/engine/documents.js';
+import { beginParseHandoff, parseForEngine, takeParsedChunk } from '../../server/src/engine/parseHandoff.js';
+import { policiesFromText } from '../../server/src/schemas/policies.js';
+import { createWorkspaceIndex } from '../../server/src/schemas/workspaceIndex.js';
+
+const OPTIONS = { kubernetesVersion: '1.35' as const };
+
+const POLICY = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: replicas
+spec:
+  matchConstraints:
+    resourceRules:
+    - apiGroups: [apps]
+      apiVersions: [v1]
+      operations: [CREATE]
+      resources: [deployments]
+  validations:
+  - expression: object.spec.replcas <= 5
+`;
+
+const BINDING = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: b
+spec:
+  policyName: replicas
+  validationActions: [Deny]
+`;
+
+describe('parsed documents handed from the policy index to the engine', () => {
+  test('the engine takes the very document the index parsed, once, at the offset it is checked at', () => {
+    const text = `# lead\n${BINDING}---\n${POLICY}`;
+    const chunks = splitDocuments(text);
+    beginParseHandoff();
+    const forIndex = parseForEngine(chunks[1]!);
+    const taken = takeParsedChunk(chunks[1]!);
+    assert.equal(taken.doc, forIndex.doc);
+    assert.equal(taken.offset, chunks[1]!.start);
+    assert.equal(taken.kind, 'ValidatingAdmissionPolicy');
+    // Taken once: a second check of the same text parses anew instead of sharing a document.
+    assert.notEqual(takeParsedChunk(chunks[1]!).doc, forIndex.doc);
+  });
+
+  test('documents of an earlier text are dropped when the index reads the next one', () => {
+    const chunk = splitDocuments(POLICY)[0]!;
+    beginParseHandoff();
+    const left = parseForEngine(chunk);
+    beginParseHandoff();
+    assert.notEqual(takeParsedChunk(chunk).doc, left.doc);
+  });
+
+  test('reading policies then checking the file reports the same findings as checking it alone', () => {
+    const text = `${POLICY}---\n${BINDING}`;
+    const alone = new FileAnalyzer(OPTIONS).analyze(text);
+    assert.equal(policiesFromText(text).length, 1);
+    const afterIndex = new FileAnalyzer(OPTIONS).analyze(text);
+    assert.deepEqual(afterIndex, alone);
+    assert.deepEqual(afterIndex.map((f) => text.slice(f.start, f.end)), ['.replcas']);
+  });
+});
+
+describe('a change of the workspace policies only re-checks bindings', () => {
+  test('the binding follows the new policy list; other documents keep their cached findings', () => {
+    const text = `${BINDING}---\n${POLICY}`;
+    const without = createWorkspaceIndex([]);
+    const withPolicy = createWorkspaceIndex([{ path: '/ws/p.yaml', text: POLICY }]);
+    // The policy's check asks the workspace which kinds `deployments` are; a cached policy does not.
+    let kindLookups = 0;
+    const counted = { ...withPolicy, crdKindsForResource: (...args: Parameters<typeof withPolicy.crdKindsForResource>) => (kindLookups++, withPolicy.crdKindsForResource(...args)) };
+    const analyzer = new FileAnalyzer(OPTIONS, without);
+    const before = analyzer.analyze(text);
+    const policyFinding = before.find((f) => text.slice(f.start, f.end) === '.replcas');
+    assert.ok(policyFinding, 'the policy document reports its misspelt field');
+    assert.ok(before.some((f) => f.code === 'KCG2101'), 'the binding names a policy the workspace lacks');
+
+    analyzer.policiesChanged(counted);
+    assert.equal(analyzer.hasStalePolicyFindings(), true);
+    const after = analyzer.analyze(text);
+    assert.equal(analyzer.hasStalePolicyFindings(), false);
+    assert.ok(!after.some((f) => f.code === 'KCG2101'), 'the binding now finds its policy');
+    assert.equal(after.find((f) => text.slice(f.start, f.end) === '.replcas')?.message, policyFinding.message);
+    assert.equal(kindLookups, 0, 'the policy document was not checked again');
+    analyzer.reset(OPTIONS, counted);
+    analyzer.analyze(text);
+    assert.ok(kindLookups > 0, 'a full reset does check it again (so the count above can fail)');
+    assert.equal(analyzer.hasStalePolicyFindings(), false);
+  });
+
+  test('a file without bindings has nothing stale when the policies change', () => {
+    const analyzer = new FileAnalyzer(OPTIONS, createWorkspaceIndex([]));
+    analyzer.analyze(POLICY);
+    analyzer.policiesChanged(createWorkspaceIndex([{ path: '/ws/p.yaml', text: POLICY }]));
+    assert.equal(analyzer.hasStalePolicyFindings(), false);
+  });
+});
