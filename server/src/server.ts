@@ -65,6 +65,7 @@ export function startServer(): Connection {
       publish: (uri, version, diagnostics) => {
         connection.sendDiagnostics({ uri, version, diagnostics }).catch((err) => logError('publishing diagnostics', err));
       },
+      checked: (uri, text) => indexer.documentChecked(documentKey(uri), text),
       log,
     },
     settings.engine,

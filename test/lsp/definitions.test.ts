@@ -85,3 +85,36 @@ describe('go to definition and references over LSP', () => {
     ]);
   });
 });
+
+describe('bindings follow the policies of open files', () => {
+  const has2101 = (p: { diagnostics: { code?: unknown }[] }) => p.diagnostics.some((d) => d.code === 'KCG2101');
+
+  it('a binding in the same file as its policy ends up with no "not in the workspace" note', async () => {
+    const session = await LspSession.start();
+    try {
+      const uri = 'file:///virtual/together.yaml';
+      await session.open(uri, `${BINDING}---\n${POLICY}`);
+      const settled = await session.diagnostics(uri, (p) => !has2101(p));
+      assert.deepEqual(settled.diagnostics, []);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('opening the policy file clears the note on a binding opened before it, and closing it brings it back', async () => {
+    const session = await LspSession.start();
+    try {
+      await session.open(BINDING_URI, BINDING);
+      const lonely = await session.diagnostics(BINDING_URI, has2101);
+      assert.match(lonely.diagnostics[0]!.message as string, /replica-limit/);
+      const mark = session.mark();
+      await session.open(POLICY_URI, POLICY);
+      await session.diagnostics(BINDING_URI, (p) => !has2101(p), 10_000, mark);
+      const closed = session.mark();
+      await session.connection.sendNotification('textDocument/didClose', { textDocument: { uri: POLICY_URI } });
+      await session.diagnostics(BINDING_URI, has2101, 10_000, closed);
+    } finally {
+      await session.close();
+    }
+  });
+});

@@ -2,8 +2,8 @@ import type { Finding, FindingData } from './findings.js';
 import type { EngineOptions } from './options.js';
 import type { WorkspaceIndex, CheckContext, DocumentInput } from '../checks/types.js';
 import { ALL_CHECKS } from '../checks/index.js';
-import { splitDocuments, type DocumentChunk } from './documents.js';
-import { takeParsedChunk } from './parseHandoff.js';
+import { splitDocuments, parseChunk, type DocumentChunk } from './documents.js';
+import { rememberDocumentPolicies } from '../schemas/policies.js';
 import { CODES } from './codes.js';
 
 export const EMPTY_WORKSPACE: WorkspaceIndex = {
@@ -195,7 +195,9 @@ export class FileAnalyzer {
     let cached = next.get(chunk.text) ?? this.cache.get(chunk.text);
     if (cached?.policyEpoch !== undefined && cached.policyEpoch !== this.policyEpoch) cached = undefined;
     if (!cached) {
-      cached = { findings: analyzeDocument(takeParsedChunk(chunk), this.options, this.workspace) };
+      const input = parseChunk(chunk);
+      rememberDocumentPolicies(chunk.text, input.doc.contents);
+      cached = { findings: analyzeDocument(input, this.options, this.workspace) };
       if (readsPolicies(chunk.text)) cached.policyEpoch = this.policyEpoch;
     }
     next.set(chunk.text, cached);

@@ -20,6 +20,8 @@ export interface ValidationHost {
   /** The latest version of an open document, or undefined once it is closed. */
   document(uri: string): TextDocument | undefined;
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
+  /** The text whose diagnostics were just published (the workspace index reads its policies then). */
+  checked?(uri: string, text: string): void;
   log(message: string): void;
 }
 
@@ -139,6 +141,7 @@ export class DocumentValidator {
     if (!document) return;
     // TextDocuments updates documents in place, so remember which version this run checks.
     const version = document.version;
+    const text = document.getText();
     const isStale = () =>
       this.generations.get(uri) !== generation || this.host.document(uri) !== document || document.version !== version;
     if (isStale()) return;
@@ -153,7 +156,7 @@ export class DocumentValidator {
       // Yields between YAML documents: other requests are answered meanwhile, and a newer edit
       // abandons this run instead of queueing behind it.
       const started = performance.now();
-      const findings = await analyzer.analyzeCancellable(document.getText(), isStale);
+      const findings = await analyzer.analyzeCancellable(text, isStale);
       if (!findings || isStale()) return;
       this.lastRunMs.set(uri, performance.now() - started);
       if (findings.length > MAX_DIAGNOSTICS_PER_FILE) {
@@ -171,6 +174,7 @@ export class DocumentValidator {
     this.publishedVersions.set(uri, version);
     this.publishedDiagnostics.set(uri, diagnostics);
     this.host.publish(uri, version, diagnostics);
+    this.host.checked?.(uri, text);
     if (analyzer.hasStalePolicyFindings()) this.schedule(uri, 0);
   }
 }

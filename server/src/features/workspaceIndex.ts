@@ -74,19 +74,21 @@ export class WorkspaceCrds {
   /**
    * An open editor's text changed. Cheap: it only remembers the text if it can matter (it names
    * CustomResourceDefinition, or it shadows a CRD file); returns whether a rebuild is needed.
+   * Its policies are read later, from `openFileChecked`.
    */
   setOpen(key: string, text: string): boolean {
-    const policiesChanged = this.setOpenPolicies(key, text);
-    if (!mayDefineCrd(text) && !this.open.has(key) && !this.disk.has(key)) return policiesChanged;
+    if (!mayDefineCrd(text) && !this.open.has(key) && !this.disk.has(key)) return false;
     this.pendingOpenTexts.set(key, text);
     return true;
   }
 
   /**
-   * Policies are read at once (a policy document is small) and count as a change only when a
-   * name, paramKind or position differs: typing inside a policy's spec rebuilds nothing.
+   * The engine has checked an open editor's text: read its policies now, from the documents the
+   * check parsed (reading them on open would parse a large file twice before its first
+   * diagnostics). A change counts only when a name, paramKind or position differs: typing inside
+   * a policy's spec rebuilds nothing.
    */
-  private setOpenPolicies(key: string, text: string): boolean {
+  openFileChecked(key: string, text: string): boolean {
     if (!text.includes('AdmissionPolicy') && !this.openPolicies.has(key) && !this.diskPolicies.has(key)) return false;
     // Opening a workspace file: the scan already read these very policies from disk.
     if (!this.openPolicies.has(key) && this.diskFingerprints.get(key) === fingerprint(text)) return false;

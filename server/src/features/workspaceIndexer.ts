@@ -65,6 +65,11 @@ export class WorkspaceIndexer {
     if (this.crds.setOpen(key, text)) this.scheduleRebuild();
   }
 
+  /** An open editor's text was checked: its policies are known now (bindings elsewhere may need them). */
+  documentChecked(key: string, text: string): void {
+    if (this.crds.openFileChecked(key, text)) this.scheduleRebuild(0);
+  }
+
   /** The editor closed: the disk version (if any) takes over again. */
   documentClosed(key: string): void {
     if (this.crds.closeOpen(key)) this.scheduleRebuild();
@@ -118,10 +123,10 @@ export class WorkspaceIndexer {
     return out;
   }
 
-  private scheduleRebuild(): void {
+  private scheduleRebuild(delayMs = REBUILD_DELAY_MS): void {
     if (this.scanning) return;
     clearTimeout(this.rebuildTimer);
-    this.rebuildTimer = setTimeout(() => this.rebuild(), REBUILD_DELAY_MS);
+    this.rebuildTimer = setTimeout(() => this.rebuild(), delayMs);
   }
 
   private rebuild(everything = false): void {

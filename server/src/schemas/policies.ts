@@ -1,6 +1,5 @@
-import { isMap, isScalar, isSeq } from 'yaml';
-import { splitDocuments, type DocumentChunk } from '../engine/documents.js';
-import { beginParseHandoff, parseForEngine } from '../engine/parseHandoff.js';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { splitDocuments } from '../engine/documents.js';
 import type { AdmissionPolicyInfo, AdmissionPolicyKind } from '../checks/types.js';
 
 const POLICY_KINDS: ReadonlySet<string> = new Set<AdmissionPolicyKind>(['ValidatingAdmissionPolicy', 'MutatingAdmissionPolicy']);
@@ -35,10 +34,9 @@ export function policiesFromText(text: string): AdmissionPolicyInfo[] {
   if (typeof text !== 'string' || !text.includes('AdmissionPolicy')) return [];
   const out: AdmissionPolicyInfo[] = [];
   const seen = new Map<string, AdmissionPolicyInfo[]>();
-  beginParseHandoff();
   for (const chunk of splitDocuments(text)) {
     if (!chunk.text.includes('AdmissionPolicy')) continue;
-    const local = seen.get(chunk.text) ?? policiesOfDocument(chunk);
+    const local = seen.get(chunk.text) ?? policiesOfDocument(chunk.text);
     seen.set(chunk.text, local);
     for (const p of local) out.push({ ...p, offset: p.offset + chunk.start, end: p.end + chunk.start });
   }
@@ -51,22 +49,41 @@ export function policiesFromText(text: string): AdmissionPolicyInfo[] {
 /** Policies of the last text seen, by document text, with offsets relative to the document. */
 let documentPolicies = new Map<string, AdmissionPolicyInfo[]>();
 
-function policiesOfDocument(chunk: DocumentChunk): AdmissionPolicyInfo[] {
-  const cached = documentPolicies.get(chunk.text);
+function policiesOfDocument(docText: string): AdmissionPolicyInfo[] {
+  const cached = documentPolicies.get(docText);
   if (cached) return cached;
-  const found: AdmissionPolicyInfo[] = [];
   try {
-    // The engine checks an opened or edited file right after its policies are read: parse once.
-    const root = parseForEngine(chunk).doc.contents;
-    const items = isMap(root) && str(root.get('kind', true)) === 'List' ? root.get('items', true) : undefined;
-    for (const node of isSeq(items) ? items.items : [root]) {
-      const policy = policyFromNode(node, 0);
-      if (policy) found.push(policy);
-    }
+    return policiesOfRoot(parseDocument(docText, { strict: false, prettyErrors: false }).contents);
   } catch {
     // Not YAML we can read: this document defines no policy.
+    return [];
+  }
+}
+
+function policiesOfRoot(root: unknown): AdmissionPolicyInfo[] {
+  const found: AdmissionPolicyInfo[] = [];
+  const items = isMap(root) && str(root.get('kind', true)) === 'List' ? root.get('items', true) : undefined;
+  for (const node of isSeq(items) ? items.items : [root]) {
+    const policy = policyFromNode(node, 0);
+    if (policy) found.push(policy);
   }
   return found;
+}
+
+/**
+ * The engine parsed a document to check it: keep its policies, so that the editor's index, which
+ * reads an open file's policies after the file was checked, parses nothing a second time.
+ */
+export function rememberDocumentPolicies(docText: string, root: unknown): void {
+  if (!docText.includes('AdmissionPolicy') || documentPolicies.has(docText)) return;
+  // Only a hand-over to the next read: a checker that never reads policies (the CLI checking many
+  // files) must not collect every policy it ever saw.
+  if (documentPolicies.size >= 10_000) documentPolicies = new Map();
+  try {
+    documentPolicies.set(docText, policiesOfRoot(root));
+  } catch {
+    // The engine reports what is wrong with the document; it simply defines no policy here.
+  }
 }
 
 /** Lookup by kind and name, in the order the policies were given. */

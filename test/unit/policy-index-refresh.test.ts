@@ -1,8 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FileAnalyzer } from '../../server/src/engine/analyze.js';
-import { splitDocuments } from '../../server/src/engine/documents.js';
-import { beginParseHandoff, parseForEngine, takeParsedChunk } from '../../server/src/engine/parseHandoff.js';
 import { policiesFromText } from '../../server/src/schemas/policies.js';
 import { createWorkspaceIndex } from '../../server/src/schemas/workspaceIndex.js';
 
@@ -32,35 +30,13 @@ spec:
   validationActions: [Deny]
 `;
 
-describe('parsed documents handed from the policy index to the engine', () => {
-  test('the engine takes the very document the index parsed, once, at the offset it is checked at', () => {
+describe('the policies of a checked file', () => {
+  test('are read from the documents the check parsed, at their offsets in the file', () => {
     const text = `# lead\n${BINDING}---\n${POLICY}`;
-    const chunks = splitDocuments(text);
-    beginParseHandoff();
-    const forIndex = parseForEngine(chunks[1]!);
-    const taken = takeParsedChunk(chunks[1]!);
-    assert.equal(taken.doc, forIndex.doc);
-    assert.equal(taken.offset, chunks[1]!.start);
-    assert.equal(taken.kind, 'ValidatingAdmissionPolicy');
-    // Taken once: a second check of the same text parses anew instead of sharing a document.
-    assert.notEqual(takeParsedChunk(chunks[1]!).doc, forIndex.doc);
-  });
-
-  test('documents of an earlier text are dropped when the index reads the next one', () => {
-    const chunk = splitDocuments(POLICY)[0]!;
-    beginParseHandoff();
-    const left = parseForEngine(chunk);
-    beginParseHandoff();
-    assert.notEqual(takeParsedChunk(chunk).doc, left.doc);
-  });
-
-  test('reading policies then checking the file reports the same findings as checking it alone', () => {
-    const text = `${POLICY}---\n${BINDING}`;
-    const alone = new FileAnalyzer(OPTIONS).analyze(text);
-    assert.equal(policiesFromText(text).length, 1);
-    const afterIndex = new FileAnalyzer(OPTIONS).analyze(text);
-    assert.deepEqual(afterIndex, alone);
-    assert.deepEqual(afterIndex.map((f) => text.slice(f.start, f.end)), ['.replcas']);
+    const findings = new FileAnalyzer(OPTIONS).analyze(text);
+    assert.deepEqual(findings.filter((f) => f.severity !== 'info').map((f) => text.slice(f.start, f.end)), ['.replcas']);
+    const name = text.indexOf('name: replicas') + 'name: '.length;
+    assert.deepEqual(policiesFromText(text), [{ kind: 'ValidatingAdmissionPolicy', name: 'replicas', offset: name, end: name + 'replicas'.length }]);
   });
 });
 
@@ -71,7 +47,10 @@ describe('a change of the workspace policies only re-checks bindings', () => {
     const withPolicy = createWorkspaceIndex([{ path: '/ws/p.yaml', text: POLICY }]);
     // The policy's check asks the workspace which kinds `deployments` are; a cached policy does not.
     let kindLookups = 0;
-    const counted = { ...withPolicy, crdKindsForResource: (...args: Parameters<typeof withPolicy.crdKindsForResource>) => (kindLookups++, withPolicy.crdKindsForResource(...args)) };
+    const counted = {
+      ...withPolicy,
+      crdKindsForResource: (...args: Parameters<typeof withPolicy.crdKindsForResource>) => (kindLookups++, withPolicy.crdKindsForResource(...args)),
+    };
     const analyzer = new FileAnalyzer(OPTIONS, without);
     const before = analyzer.analyze(text);
     const policyFinding = before.find((f) => text.slice(f.start, f.end) === '.replcas');
@@ -88,7 +67,6 @@ describe('a change of the workspace policies only re-checks bindings', () => {
     analyzer.reset(OPTIONS, counted);
     analyzer.analyze(text);
     assert.ok(kindLookups > 0, 'a full reset does check it again (so the count above can fail)');
-    assert.equal(analyzer.hasStalePolicyFindings(), false);
   });
 
   test('a file without bindings has nothing stale when the policies change', () => {
