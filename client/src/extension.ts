@@ -26,7 +26,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'kubeCelGuard', fileEvents: watcher },
     outputChannel,
     // A function, so a restart after the user trusts the workspace tells the server.
-    // Untrusted: the server checks open files only (no workspace scan, crdPaths ignored).
+    // Untrusted: the server checks open files only (no workspace scan, crdPaths ignored, and
+    // never a cluster: kubeCelGuard.cluster.* are ignored). The server declares the
+    // kubeCelGuard.refreshClusterSchemas command; the client registers it from its capabilities.
     initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
   };
 

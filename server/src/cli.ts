@@ -11,6 +11,7 @@ import { formatSarif } from './features/reportSarif.js';
 import { formatText } from './features/reportText.js';
 import { packageVersion, useBundledSchemas } from './features/runtimePaths.js';
 import { startServer } from './server.js';
+import { ClusterSchemas, versionNote } from './schemas/cluster/loader.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -21,6 +22,7 @@ type Format = (typeof FORMATS)[number];
 
 const HELP = `Usage:
   kube-cel-guard check [paths…] [--kubernetes-version X.Y] [--crd PATH]… [--format text|json|sarif]
+                       [--cluster [--kubeconfig PATH] [--context NAME]]
   kube-cel-guard lsp --stdio | --node-ipc
   kube-cel-guard --help | --version
 
@@ -32,6 +34,12 @@ check
   --crd PATH                a CRD file or folder whose schemas policies may use (repeatable);
                             CRDs among the checked files are used too
   --format FORMAT           text (default), json or sarif (SARIF 2.1.0, for code-scanning upload)
+  --cluster                 also read schemas from the cluster of the kubeconfig's current context
+                            (as kubectl: $KUBECONFIG or ~/.kube/config, exec credential plugins
+                            included); they win over bundled schemas for what the cluster serves.
+                            Unreachable or refused: a message on stderr, then the bundled schemas
+  --kubeconfig PATH         with --cluster: this kubeconfig file only
+  --context NAME            with --cluster: this context instead of current-context
   Exit status: 0 no errors, 1 findings of error severity, 2 usage or I/O error.
 
 lsp
@@ -99,6 +107,9 @@ async function check(args: string[], io: CliIo): Promise<number> {
       'kubernetes-version': { type: 'string' },
       crd: { type: 'string', multiple: true },
       format: { type: 'string' },
+      cluster: { type: 'boolean' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -113,13 +124,24 @@ async function check(args: string[], io: CliIo): Promise<number> {
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`unknown --format '${values.format}' (text, json or sarif)`);
 
+  if (!values.cluster && (values.kubeconfig !== undefined || values.context !== undefined)) {
+    throw new UsageError(`${values.kubeconfig !== undefined ? '--kubeconfig' : '--context'} needs --cluster (kube-cel-guard reaches a cluster only when asked to)`);
+  }
+
   useBundledSchemas();
-  const outcome = await runCheck({
-    paths: positionals.length > 0 ? positionals : ['.'],
-    crdPaths: values.crd ?? [],
-    options: { kubernetesVersion: version },
-    readStdin: io.readStdin,
-  });
+  const cluster = values.cluster ? await connectCluster(values.kubeconfig, values.context, version, io) : undefined;
+  let outcome;
+  try {
+    outcome = await runCheck({
+      paths: positionals.length > 0 ? positionals : ['.'],
+      crdPaths: values.crd ?? [],
+      options: { kubernetesVersion: version },
+      readStdin: io.readStdin,
+      cluster,
+    });
+  } finally {
+    cluster?.dispose();
+  }
 
   for (const e of outcome.ioErrors) io.stderr(`kube-cel-guard: cannot read ${e}\n`);
   if (format === 'json') io.stdout(formatJson(outcome));
@@ -129,6 +151,25 @@ async function check(args: string[], io: CliIo): Promise<number> {
   if (outcome.ioErrors.length > 0) return EXIT_USAGE_OR_IO;
   const hasErrors = outcome.reports.some((r) => r.findings.some((f) => f.severity === 'error'));
   return hasErrors ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/** `--cluster`: reads /version and the /openapi/v3 index; failures are one line on stderr, then bundled schemas. */
+async function connectCluster(kubeconfig: string | undefined, context: string | undefined, version: string, io: CliIo): Promise<ClusterSchemas> {
+  const cluster = new ClusterSchemas(
+    { kubeconfig, context },
+    {
+      log: () => {},
+      changed: () => {},
+      failed: (message) => io.stderr(`kube-cel-guard: ${message}\n`),
+    },
+  );
+  await cluster.start();
+  if (cluster.state === 'ready') {
+    io.stderr(`kube-cel-guard: schemas from the cluster of ${cluster.description}, Kubernetes ${cluster.version?.gitVersion ?? '(version unknown)'}\n`);
+    const note = versionNote(cluster.version, version, '--kubernetes-version');
+    if (note) io.stderr(`kube-cel-guard: ${note}\n`);
+  }
+  return cluster;
 }
 
 function lsp(args: string[], io: CliIo): number | undefined {

@@ -8,7 +8,9 @@ import {
   CodeActionKind,
   createConnection,
   DidChangeConfigurationNotification,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
@@ -21,13 +23,18 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { editCapabilities, kindRequested, quickFixes, refactorActions, type EditCapabilities } from './features/codeActions.js';
 import { packageVersion, useBundledSchemas } from './features/runtimePaths.js';
-import { defaultSettings, parseSettings, sameCrdPaths, SETTINGS_SECTION, type ServerSettings } from './features/settings.js';
+import { defaultSettings, parseSettings, sameCluster, sameCrdPaths, SETTINGS_SECTION, type ServerSettings } from './features/settings.js';
+import { ClusterSchemas, versionNote } from './schemas/cluster/loader.js';
+import type { EngineOptions } from './engine/options.js';
 import { DocumentValidator, isYamlDocument } from './features/validation.js';
 import { WorkspaceIndexer } from './features/workspaceIndexer.js';
 import { definitionLocations, referenceLocations } from './features/definitions.js';
 import { lspHover } from './features/hover.js';
 import { COMPLETION_TRIGGERS, lspCompletion } from './features/completion.js';
 import { lspSemanticTokens, SEMANTIC_TOKENS_LEGEND } from './features/semanticTokens.js';
+
+/** workspace/executeCommand: re-read the cluster's schemas (VS Code shows it in the command palette). */
+export const REFRESH_CLUSTER_COMMAND = 'kubeCelGuard.refreshClusterSchemas';
 
 /** What the VS Code client passes; other clients may pass nothing. */
 interface InitializationOptions {
@@ -52,11 +59,19 @@ export function startServer(): Connection {
   const logError = (what: string, err: unknown) =>
     connection.console.error(`kube-cel-guard: ${what} failed: ${(err as Error)?.stack ?? String(err)}`);
 
+  /** Schemas from the cluster: only while kubeCelGuard.cluster.enabled is on in a trusted workspace. */
+  let cluster: ClusterSchemas | undefined;
+  let lastVersionNote: string | undefined;
+  /** What the engine works with: the settings, plus what the cluster has served so far. */
+  const engineOptions = (): EngineOptions => (cluster ? { ...settings.engine, cluster: cluster.snapshot } : settings.engine);
+  const showMessage = (type: MessageType, message: string) =>
+    connection.sendNotification(ShowMessageNotification.type, { type, message }).catch((err) => logError('showing a message', err));
+
   // indexChanged is only ever called asynchronously, after `validator` below is initialised.
   const indexer = new WorkspaceIndexer({
     log,
     indexChanged: (index, crdsChanged) =>
-      crdsChanged ? validator.reconfigure(settings.engine, index) : validator.policiesChanged(index),
+      crdsChanged ? validator.reconfigure(engineOptions(), index) : validator.policiesChanged(index),
   });
 
   const validator = new DocumentValidator(
@@ -88,6 +103,51 @@ export function startServer(): Connection {
   }
 
   const rescan = () => indexer.rescan({ trusted, folders, crdPaths: trusted ? settings.crdPaths : [] });
+
+  /** Tells the user, once per difference, that the cluster's minor is not kubernetesVersion. */
+  function noteClusterVersion(): void {
+    const note = cluster?.state === 'ready' ? versionNote(cluster.version, settings.engine.kubernetesVersion, 'kubeCelGuard.kubernetesVersion') : undefined;
+    if (note && note !== lastVersionNote) {
+      log(`kube-cel-guard: ${note}`);
+      showMessage(MessageType.Info, `kube-cel-guard: ${note}`);
+    }
+    lastVersionNote = note;
+  }
+
+  /**
+   * Starts, restarts or stops reading schemas from the cluster to match the settings. Off unless
+   * the user turned it on, and always off in an untrusted workspace (like crdPaths): nothing
+   * reaches the network and no kubeconfig exec plugin runs otherwise. Returns whether it changed.
+   */
+  function applyClusterSettings(previous: ServerSettings | undefined): boolean {
+    const wanted = trusted && settings.cluster.enabled;
+    if (previous && sameCluster(previous.cluster, settings.cluster) && wanted === (cluster !== undefined)) return false;
+    cluster?.dispose();
+    cluster = undefined;
+    lastVersionNote = undefined;
+    if (!wanted) {
+      if (settings.cluster.enabled) log('kube-cel-guard: untrusted workspace: kubeCelGuard.cluster.enabled ignored (bundled schemas only)');
+      return previous !== undefined;
+    }
+    const instance = new ClusterSchemas(
+      { kubeconfig: settings.cluster.kubeconfig, context: settings.cluster.context },
+      {
+        log,
+        changed: () => {
+          if (cluster === instance) validator.reconfigure(engineOptions(), indexer.index);
+        },
+        failed: (message) => {
+          if (cluster === instance) showMessage(MessageType.Warning, `kube-cel-guard: ${message}`);
+        },
+        connected: () => {
+          if (cluster === instance) noteClusterVersion();
+        },
+      },
+    );
+    cluster = instance;
+    void instance.start();
+    return true;
+  }
 
   /** Index key of an open document: its file path, or the URI for untitled documents. */
   function documentKey(uri: string): string {
@@ -126,6 +186,7 @@ export function startServer(): Connection {
           hoverProvider: true,
           completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
           semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+          executeCommandProvider: { commands: [REFRESH_CLUSTER_COMMAND] },
         },
         serverInfo: { name: 'kube-cel-guard', version: packageVersion() },
       };
@@ -159,6 +220,7 @@ export function startServer(): Connection {
             logError('reading settings', err);
           }
         }
+        applyClusterSettings(undefined);
         try {
           await rescan();
         } finally {
@@ -174,9 +236,12 @@ export function startServer(): Connection {
         const pushed = (change.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION];
         const next = await loadSettings(pushed);
         const crdPathsChanged = !sameCrdPaths(settings, next);
+        const previous = settings;
         settings = next;
+        applyClusterSettings(previous);
         if (crdPathsChanged) await rescan();
-        else validator.reconfigure(settings.engine, indexer.index);
+        else validator.reconfigure(engineOptions(), indexer.index);
+        noteClusterVersion();
       });
     }),
   );
@@ -215,7 +280,7 @@ export function startServer(): Connection {
     guard('go to definition', [] as Location[], (params) => {
       const document = documents.get(params.textDocument.uri);
       if (!document || !isYamlDocument(document)) return [];
-      return definitionLocations(document, params.position, { options: settings.engine, workspace: indexer.index, textOf: fileText });
+      return definitionLocations(document, params.position, { options: engineOptions(), workspace: indexer.index, textOf: fileText });
     }),
   );
 
@@ -223,7 +288,7 @@ export function startServer(): Connection {
     guard('find references', [] as Location[], (params) => {
       const document = documents.get(params.textDocument.uri);
       if (!document || !isYamlDocument(document)) return [];
-      return referenceLocations(document, params.position, params.context.includeDeclaration, settings.engine);
+      return referenceLocations(document, params.position, params.context.includeDeclaration, engineOptions());
     }),
   );
 
@@ -238,7 +303,7 @@ export function startServer(): Connection {
         actions.push(...quickFixes(document, params.context.diagnostics, editCaps, validator.published(document.uri)));
       }
       if (kindRequested(only, CodeActionKind.RefactorRewrite) && isYamlDocument(document)) {
-        actions.push(...refactorActions(document, params.range, editCaps, settings.engine, indexer.index));
+        actions.push(...refactorActions(document, params.range, editCaps, engineOptions(), indexer.index));
       }
       return actions;
     }),
@@ -248,23 +313,45 @@ export function startServer(): Connection {
   connection.onHover(
     guard('hover', null, (params) => {
       const document = documents.get(params.textDocument.uri);
-      return document && isYamlDocument(document) ? lspHover(document, params.position, settings.engine, indexer.index) : null;
+      return document && isYamlDocument(document) ? lspHover(document, params.position, engineOptions(), indexer.index) : null;
     }),
   );
 
   connection.onCompletion(
     guard('completion', [], (params) => {
       const document = documents.get(params.textDocument.uri);
-      return document && isYamlDocument(document) ? lspCompletion(document, params.position, settings.engine, indexer.index) : [];
+      return document && isYamlDocument(document) ? lspCompletion(document, params.position, engineOptions(), indexer.index) : [];
     }),
   );
 
   connection.languages.semanticTokens.on(
     guard('semantic tokens', { data: [] }, (params) => {
       const document = documents.get(params.textDocument.uri);
-      return document && isYamlDocument(document) ? lspSemanticTokens(document, settings.engine, indexer.index) : { data: [] };
+      return document && isYamlDocument(document) ? lspSemanticTokens(document, engineOptions(), indexer.index) : { data: [] };
     }),
   );
+
+  connection.onExecuteCommand(async (params) => {
+    if (params.command !== REFRESH_CLUSTER_COMMAND) return null;
+    try {
+      if (!cluster) {
+        const why = settings.cluster.enabled ? 'the workspace is not trusted' : 'kubeCelGuard.cluster.enabled is off';
+        log(`kube-cel-guard: no cluster schemas to refresh: ${why}`);
+        showMessage(MessageType.Info, `kube-cel-guard: no cluster schemas to refresh: ${why}`);
+        return null;
+      }
+      await cluster.refresh();
+      noteClusterVersion();
+    } catch (err) {
+      logError('refreshing the cluster schemas', err);
+    }
+    return null;
+  });
+
+  connection.onShutdown(() => {
+    cluster?.dispose();
+    cluster = undefined;
+  });
 
   documents.listen(connection);
   connection.listen();

@@ -33,6 +33,8 @@ export interface SessionOptions {
   workspaceFolders?: { uri: string; name: string }[] | null;
   /** Answers workspace/configuration requests (the `kubeCelGuard` section). */
   settings?: unknown;
+  /** The server process's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Settings {
@@ -44,6 +46,8 @@ export class LspSession {
   readonly stderr: string[] = [];
   /** window/logMessage texts: what the user reads in the Output channel. */
   readonly logs: string[] = [];
+  /** window/showMessage notifications: what pops up in the editor. */
+  readonly messages: Array<{ type: number; message: string }> = [];
   /** Every publishDiagnostics notification, in arrival order. */
   readonly published: PublishDiagnosticsParams[] = [];
   private readonly waiters: Array<() => void> = [];
@@ -65,6 +69,10 @@ export class LspSession {
       this.logs.push(params.message);
       for (const wake of this.waiters.splice(0)) wake();
     });
+    connection.onNotification('window/showMessage', (params: { type: number; message: string }) => {
+      this.messages.push(params);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
     child.stderr?.on('data', (chunk) => this.stderr.push(String(chunk)));
   }
 
@@ -73,10 +81,10 @@ export class LspSession {
     let connection: ProtocolConnection;
     if (options.transport === 'ipc') {
       const [module, ...args] = options.args ?? ['dist/server.cjs', '--node-ipc'];
-      child = fork(module, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+      child = fork(module, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe', 'ipc'], env: options.env });
       connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     } else {
-      child = spawn(process.execPath, options.args ?? ['dist/server.cjs', '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, options.args ?? ['dist/server.cjs', '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: options.env });
       connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     }
     const session = new LspSession(child, connection);
@@ -134,6 +142,18 @@ export class LspSession {
       if (hit) return hit;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no log matching ${pattern}; got ${JSON.stringify(this.logs)}`);
+      await this.nextEvent(left);
+    }
+  }
+
+  /** Resolves with the first window/showMessage text matching `pattern`. */
+  async message(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.messages.find((m) => pattern.test(m.message));
+      if (hit) return hit.message;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no message matching ${pattern}; got ${JSON.stringify(this.messages)}\nlogs: ${JSON.stringify(this.logs)}`);
       await this.nextEvent(left);
     }
   }

@@ -2,7 +2,7 @@ import { isMap, isSeq } from 'yaml';
 import type { AdmissionPolicyInfo, AdmissionPolicyKind, Check, CheckContext } from './types.js';
 import { getIn, mapPairs, nodeRange, scalarString, scalarValue, seqItems } from '../engine/yamlNav.js';
 import { registerCodes } from '../engine/codes.js';
-import { bundledSchemas } from '../schemas/registry.js';
+import { schemasFor } from '../schemas/registry.js';
 import { combinedSource } from '../schemas/workspaceIndex.js';
 import { parseApiVersion } from './admission/resourceTypes.js';
 
@@ -135,7 +135,9 @@ function isClusterScoped(ctx: CheckContext, policy: AdmissionPolicyInfo): boolea
   const { apiVersion, kind } = policy.paramKind ?? {};
   if (!apiVersion || !kind) return false;
   const { group, version } = parseApiVersion(apiVersion);
-  return combinedSource(bundledSchemas(ctx.options.kubernetesVersion), ctx.workspace).isNamespaced(group, version, kind) === false;
+  const schemas = schemasFor(ctx.options);
+  schemas.want?.(group, version);
+  return combinedSource(schemas, ctx.workspace).isNamespaced(group, version, kind) === false;
 }
 
 export const admissionPolicyBindingCheck: Check = {

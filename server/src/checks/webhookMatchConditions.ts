@@ -1,6 +1,6 @@
 import type { Check, CheckContext } from './types.js';
 import { getIn, seqItems } from '../engine/yamlNav.js';
-import { bundledSchemas } from '../schemas/registry.js';
+import { schemasFor } from '../schemas/registry.js';
 import { webhookMatchConditionEnvironment } from '../cel/environments.js';
 import type { CelType } from '../cel/api.js';
 import { celAt } from './celInYaml.js';
@@ -27,10 +27,10 @@ export function webhookTyping(ctx: CheckContext, webhook: unknown, webhookIndex 
   }
   const apiPass: TypingPass = { objectType: DYN, paramsType: null };
   if (expressions.length === 0) return { expressions, apiPass, typedPasses: [] };
-  const bundled = bundledSchemas(ctx.options.kubernetesVersion);
+  const schemas = schemasFor(ctx.options);
   const typedPasses: TypingPass[] = [];
-  for (const gvk of matchedKinds(getIn(webhook, ['rules']), bundled, ctx.workspace)) {
-    const objectType = resourceType(gvk, bundled, ctx.workspace);
+  for (const gvk of matchedKinds(getIn(webhook, ['rules']), schemas, ctx.workspace)) {
+    const objectType = resourceType(gvk, schemas, ctx.workspace);
     if (objectType) typedPasses.push({ objectType, paramsType: null, gvk });
   }
   return { expressions, apiPass, typedPasses };

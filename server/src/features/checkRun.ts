@@ -6,6 +6,7 @@ import { readFixes } from './codeActions.js';
 import { collectFiles, stripBom, type CollectedFile } from './fileCollection.js';
 import { LineIndex } from './locations.js';
 import { buildWorkspaceIndex } from './workspaceIndex.js';
+import type { ClusterSnapshot } from '../schemas/cluster/snapshot.js';
 
 /** The name a file read from standard input (`check -`) is reported under. */
 export const STDIN_LABEL = '<stdin>';
@@ -15,6 +16,8 @@ export interface CheckRequest {
   crdPaths: string[];
   options: EngineOptions;
   readStdin?: () => Promise<string>;
+  /** Schemas from a cluster (`--cluster`): what it served so far, and a wait for what is loading. */
+  cluster?: { readonly snapshot: ClusterSnapshot; settled(): Promise<void> };
 }
 
 /** One finding as the CLI prints it: the JSON contract's fields plus what the text format shows. */
@@ -68,10 +71,17 @@ export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
   ioErrors.push(...crds.errors);
 
   const index = buildWorkspaceIndex(uniqueByLocation([...checked, ...crds.files]));
-  const reports = checked.map((file) => {
-    const findings = new FileAnalyzer(request.options, index).analyze(file.text);
-    return locate(file, findings);
-  });
+  const cluster = request.cluster;
+  const optionsNow = (): EngineOptions => (cluster ? { ...request.options, cluster: cluster.snapshot } : request.options);
+  const checkAll = (options: EngineOptions) => checked.map((file) => locate(file, new FileAnalyzer(options, index).analyze(file.text)));
+  const first = optionsNow();
+  let reports = checkAll(first);
+  if (cluster) {
+    // The first pass told the cluster loader which group-versions the policies match; once they
+    // are read, check again with them (only when something arrived).
+    await cluster.settled();
+    if (cluster.snapshot !== first.cluster) reports = checkAll(optionsNow());
+  }
   return { reports, ioErrors };
 }
 

@@ -6,6 +6,16 @@ export interface ServerSettings {
   engine: EngineOptions;
   /** Files or folders with CRDs, as the user wrote them (relative ones resolve per workspace folder). */
   crdPaths: string[];
+  cluster: ClusterSettings;
+}
+
+/** `kubeCelGuard.cluster.*`: read schemas from a cluster (the only network access; off by default). */
+export interface ClusterSettings {
+  enabled: boolean;
+  /** A kubeconfig file instead of $KUBECONFIG / ~/.kube/config. */
+  kubeconfig?: string;
+  /** A context instead of the kubeconfig's current-context. */
+  context?: string;
 }
 
 export const SETTINGS_SECTION = 'kubeCelGuard';
@@ -13,7 +23,7 @@ export const SETTINGS_SECTION = 'kubeCelGuard';
 const SEVERITY_VALUES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
 export function defaultSettings(): ServerSettings {
-  return { engine: { kubernetesVersion: DEFAULT_VERSION }, crdPaths: [] };
+  return { engine: { kubernetesVersion: DEFAULT_VERSION }, crdPaths: [], cluster: { enabled: false } };
 }
 
 /**
@@ -39,11 +49,25 @@ export function parseSettings(raw: unknown): ServerSettings {
   if (Array.isArray(raw.crdPaths)) {
     settings.crdPaths = raw.crdPaths.filter((p): p is string => typeof p === 'string' && p.trim() !== '');
   }
+
+  // VS Code sends `{cluster: {enabled: true}}`; clients that push flat settings may send
+  // `{"cluster.enabled": true}`. Only a real `true` turns the network on.
+  const cluster = isRecord(raw.cluster) ? raw.cluster : {};
+  const pick = (key: string): unknown => (Object.hasOwn(cluster, key) ? cluster[key] : raw[`cluster.${key}`]);
+  settings.cluster.enabled = pick('enabled') === true;
+  const kubeconfig = pick('kubeconfig');
+  if (typeof kubeconfig === 'string' && kubeconfig.trim() !== '') settings.cluster.kubeconfig = kubeconfig.trim();
+  const context = pick('context');
+  if (typeof context === 'string' && context.trim() !== '') settings.cluster.context = context.trim();
   return settings;
 }
 
 export function sameCrdPaths(a: ServerSettings, b: ServerSettings): boolean {
   return a.crdPaths.length === b.crdPaths.length && a.crdPaths.every((p, i) => p === b.crdPaths[i]);
+}
+
+export function sameCluster(a: ClusterSettings, b: ClusterSettings): boolean {
+  return a.enabled === b.enabled && a.kubeconfig === b.kubeconfig && a.context === b.context;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -9,7 +9,7 @@ import { authConfigFieldDoc } from '../checks/authConfig/schemaLookup.js';
 import { parseApiVersion } from '../checks/admission/resourceTypes.js';
 import { BUNDLED_VERSIONS, type EngineOptions, type KubernetesVersion } from '../engine/options.js';
 import { getIn, nodeAtOffset, nodeRange, scalarString, type YamlPath } from '../engine/yamlNav.js';
-import { bundledSchemas, type OpenApiSchema, type SchemaSource } from '../schemas/registry.js';
+import { bundledSchemas, schemasFor, type OpenApiSchema, type SchemaSource } from '../schemas/registry.js';
 
 export interface KeyHover {
   /** Document offsets of the key. */
@@ -70,8 +70,9 @@ function schemaTypeName(s: OpenApiSchema | undefined, source: SchemaSource): str
   return 'object';
 }
 
-function kubernetesSchema(group: string, version: string, kind: string, kv: KubernetesVersion, workspace: WorkspaceIndex): { root: OpenApiSchema; source: SchemaSource; bundled: boolean } | undefined {
-  const source = bundledSchemas(kv);
+/** The kind's schema: the cluster's or the bundled one (see schemasFor), else the workspace CRD's. */
+function kubernetesSchema(group: string, version: string, kind: string, options: EngineOptions, workspace: WorkspaceIndex): { root: OpenApiSchema; source: SchemaSource; bundled: boolean } | undefined {
+  const source = schemasFor(options);
   const builtin = source.schemaForKind(group, version, kind);
   if (builtin) return { root: builtin, source, bundled: true };
   const crd = workspace.crdSchema(group, version, kind);
@@ -117,7 +118,7 @@ export function yamlKeyHoverAt(input: DocumentInput, offset: number, options: En
     return { ...key.range, markdown: render(name, doc.type, doc.description, doc.since ? `since Kubernetes ${doc.since}` : undefined) };
   }
   const { group, version } = parseApiVersion(apiVersion);
-  const found = kubernetesSchema(group, version, kind, options.kubernetesVersion, workspace);
+  const found = kubernetesSchema(group, version, kind, options, workspace);
   if (!found) return undefined;
   const schema = schemaAtPath(found.root, path, found.source);
   if (!schema) return undefined;

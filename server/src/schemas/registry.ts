@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { KubernetesVersion } from '../engine/options.js';
+import type { EngineOptions, KubernetesVersion } from '../engine/options.js';
 import { BUNDLE_FORMAT, packageOf, refName, type PackageFile, type VersionIndex } from './bundleFormat.js';
 import { onSchemaRootChange, schemaRoot } from './schemaRoot.js';
 
@@ -37,6 +37,12 @@ export interface SchemaSource {
   listKinds(): GroupVersionKind[];
   /** Every REST resource, for RESTMapper-style lookups across groups (see restMapper.ts). */
   listResources(): ResourceInfo[];
+  /**
+   * A hint that lookups in this group/version are coming (a policy matches it). Sources that load
+   * lazily (the cluster's) start loading it; answers stay synchronous and whatever arrives comes
+   * as a new source. Must be cheap: checks call it for every rule they read.
+   */
+  want?(group: string, version: string): void;
 }
 
 /** Parsed package files, shared by all versions (a file holds every version's variants). */
@@ -174,6 +180,15 @@ export function kindsOf(resources: Iterable<ResourceInfo>): GroupVersionKind[] {
     out.push({ group, version, kind });
   }
   return out.sort(compareGvk);
+}
+
+/**
+ * The schemas the checks use under these options: the cluster's over the bundled ones when the
+ * host connected to a cluster (see cluster/snapshot.ts for the precedence), else the bundled.
+ */
+export function schemasFor(options: Pick<EngineOptions, 'kubernetesVersion' | 'cluster'>): SchemaSource {
+  const bundled = bundledSchemas(options.kubernetesVersion);
+  return options.cluster ? options.cluster.over(bundled) : bundled;
 }
 
 /** The bundled schemas of one Kubernetes version. Lazy (nothing is read until asked) and cached. */

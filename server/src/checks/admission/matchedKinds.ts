@@ -14,8 +14,9 @@ const MAX_KINDS = 10;
 
 /**
  * restMapperKindsFor scans every resource of the bundled schemas; a file of 1,000 policies asks
- * the same few (group, version, resource) questions over and over. The bundled source is
- * immutable, so its answers are kept per source (the workspace's CRDs are asked each time).
+ * the same few (group, version, resource) questions over and over. A schema source is immutable
+ * (a cluster's new documents come as a new source), so its answers are kept per source (the
+ * workspace's CRDs are asked each time).
  */
 const restMapperAnswers = new WeakMap<SchemaSource, Map<string, GroupVersionKind[]>>();
 
@@ -54,6 +55,7 @@ export function matchedKinds(
       for (const version of versions) {
         for (const resource of resources) {
           if (resource.includes('*') || resource.includes('/')) continue;
+          bundled.want?.(group, version);
           for (const gvk of bundledKindsFor(bundled, group, version, resource)) {
             found.set(`${gvk.group}/${gvk.version}/${gvk.kind}`, gvk);
           }

@@ -1,7 +1,7 @@
 import type { CelType } from '../../cel/api.js';
 import { isMap } from 'yaml';
 import { getIn, mapPairs, nodeRange, scalarString, seqItems } from '../../engine/yamlNav.js';
-import { bundledSchemas } from '../../schemas/registry.js';
+import { schemasFor } from '../../schemas/registry.js';
 import { celAt } from '../celInYaml.js';
 import { CHECK_CODES } from '../celCodes.js';
 import type { CheckContext } from '../types.js';
@@ -65,7 +65,9 @@ export function paramsTypeOf(ctx: CheckContext, spec: unknown): ParamsTypes {
   const kind = scalarString(getIn(paramKind, ['kind']));
   if (!apiVersion || !kind) return { api: DYN, typed: DYN, typedKnown: false };
   const { group, version } = parseApiVersion(apiVersion);
-  const t = resourceType({ group, version, kind }, bundledSchemas(ctx.options.kubernetesVersion), ctx.workspace);
+  const schemas = schemasFor(ctx.options);
+  schemas.want?.(group, version);
+  const t = resourceType({ group, version, kind }, schemas, ctx.workspace);
   return { api: DYN, typed: t ?? DYN, typedKnown: t !== undefined };
 }
 
@@ -111,10 +113,10 @@ export function policyTypingPasses(ctx: CheckContext, spec: unknown, expressions
   const params = paramsTypeOf(ctx, spec);
   const apiPass: TypingPass = { objectType: DYN, paramsType: params.api };
   if (expressions.length === 0) return { expressions, apiPass, typedPasses: [] };
-  const bundled = bundledSchemas(ctx.options.kubernetesVersion);
+  const schemas = schemasFor(ctx.options);
   const typedPasses: TypingPass[] = [];
-  for (const gvk of matchedKinds(getIn(spec, ['matchConstraints', 'resourceRules']), bundled, ctx.workspace)) {
-    const objectType = resourceType(gvk, bundled, ctx.workspace);
+  for (const gvk of matchedKinds(getIn(spec, ['matchConstraints', 'resourceRules']), schemas, ctx.workspace)) {
+    const objectType = resourceType(gvk, schemas, ctx.workspace);
     if (objectType) typedPasses.push({ objectType, paramsType: params.typed, gvk });
   }
   if (typedPasses.length === 0 && params.typedKnown) typedPasses.push({ objectType: DYN, paramsType: params.typed });
