@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { analyzeText } from '../../server/src/engine/analyze.js';
 import type { Finding } from '../../server/src/engine/findings.js';
 import { createWorkspaceIndex } from '../../server/src/schemas/workspaceIndex.js';
+import type { Fix } from '../../server/src/engine/findings.js';
+import { applyEdits } from '../../server/src/checks/fixes.js';
 
 const OPTIONS = { kubernetesVersion: '1.35' as const };
 
@@ -131,5 +133,111 @@ spec:
   test('without a policy index (a host that does not collect policies) the binding is not cross-checked', () => {
     const text = vapBinding('  policyName: missing\n  validationActions: [Deny]\n');
     assert.deepEqual(seen(text, analyzeText(text, OPTIONS)), []);
+  });
+});
+
+const RFC1123 = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const fixesOf = (f: Finding) => (f.data as { fixes?: Fix[] } | undefined)?.fixes ?? [];
+
+describe('policy and binding names (DNS subdomains)', () => {
+  test('a binding policyName with capitals: the apiserver message at the value, and a lowercase quick-fix', () => {
+    const text = vapBinding('  policyName: "Plain"\n  validationActions: [Deny]\n');
+    const findings = analyzeText(text, OPTIONS, workspace);
+    assert.deepEqual(seen(text, findings).filter((f) => f.code === 'KCG2106'), [
+      { code: 'KCG2106', severity: 'error', covers: '"Plain"', message: `spec.policyName: Invalid value: "Plain": ${RFC1123}` },
+    ]);
+    const [fix, ...more] = fixesOf(findings.find((f) => f.code === 'KCG2106')!);
+    assert.equal(more.length, 0);
+    assert.deepEqual({ title: fix.title, isPreferred: fix.isPreferred }, { title: "Change to 'plain'", isPreferred: true });
+    const fixed = applyEdits(text, fix.edits);
+    assert.ok(fixed.includes('  policyName: "plain"\n'), fixed);
+    // Lowercased, the name is valid and names the workspace policy: nothing left.
+    assert.deepEqual(check(fixed), []);
+  });
+
+  test('a MutatingAdmissionPolicyBinding policyName too', () => {
+    const text = `apiVersion: admissionregistration.k8s.io/v1beta1
+kind: MutatingAdmissionPolicyBinding
+metadata:
+  name: b
+spec:
+  policyName: Plain
+`;
+    const findings = analyzeText(text, OPTIONS, workspace);
+    assert.deepEqual(seen(text, findings), [
+      { code: 'KCG2106', severity: 'error', covers: 'Plain', message: `spec.policyName: Invalid value: "Plain": ${RFC1123}` },
+      { code: 'KCG2101', severity: 'info', covers: 'Plain', message: "MutatingAdmissionPolicy 'Plain' is not in the workspace; the binding has no effect unless the cluster has it" },
+    ]);
+    assert.equal(applyEdits(text, fixesOf(findings[0])[0].edits), text.replace('policyName: Plain', 'policyName: plain'));
+  });
+
+  test('no quick-fix when lowercasing does not make the name valid', () => {
+    const text = vapBinding('  policyName: My_Policy\n  validationActions: [Deny]\n');
+    const findings = analyzeText(text, OPTIONS, workspace).filter((f) => f.code === 'KCG2106');
+    assert.deepEqual(seen(text, findings), [
+      { code: 'KCG2106', severity: 'error', covers: 'My_Policy', message: `spec.policyName: Invalid value: "My_Policy": ${RFC1123}` },
+    ]);
+    assert.deepEqual(fixesOf(findings[0]), []);
+  });
+
+  test('more than 253 characters: both of the apiserver\'s messages', () => {
+    const long = `${'a'.repeat(250)}.B.c`;
+    const text = vapBinding(`  policyName: ${long}\n  validationActions: [Deny]\n`);
+    const findings = analyzeText(text, OPTIONS, workspace).filter((f) => f.code === 'KCG2106');
+    assert.deepEqual(findings.map((f) => [text.slice(f.start, f.end), f.message]), [
+      [long, `spec.policyName: Invalid value: "${long}": must be no more than 253 characters`],
+      [long, `spec.policyName: Invalid value: "${long}": ${RFC1123}`],
+    ]);
+    assert.deepEqual(fixesOf(findings[0]), [], 'lowercase is still too long');
+  });
+
+  test("the policies' and bindings' own metadata.name (plain, quoted, in a List)", () => {
+    const vap = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: 'Require.Labels'
+spec:
+  validations: [{expression: "true"}]
+`;
+    const vapFindings = analyzeText(vap, OPTIONS, workspace);
+    assert.deepEqual(seen(vap, vapFindings), [
+      { code: 'KCG2106', severity: 'error', covers: "'Require.Labels'", message: `metadata.name: Invalid value: "Require.Labels": ${RFC1123}` },
+    ]);
+    assert.equal(applyEdits(vap, fixesOf(vapFindings[0])[0].edits), vap.replace("'Require.Labels'", "'require.labels'"));
+    const map = `apiVersion: v1
+kind: List
+items:
+- apiVersion: admissionregistration.k8s.io/v1beta1
+  kind: MutatingAdmissionPolicy
+  metadata: {name: -sidecar}
+  spec:
+    mutations: []
+- apiVersion: admissionregistration.k8s.io/v1
+  kind: ValidatingAdmissionPolicyBinding
+  metadata: {name: Bind}
+  spec: {policyName: plain, validationActions: [Deny]}
+`;
+    assert.deepEqual(seen(map, analyzeText(map, OPTIONS, workspace)).map((f) => [f.code, f.covers, f.message.split(':')[0]]), [
+      ['KCG2106', '-sidecar', 'metadata.name'],
+      ['KCG2106', 'Bind', 'metadata.name'],
+    ]);
+  });
+
+  test('valid names, generateName and missing names are left alone', () => {
+    const text = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  generateName: Not-Checked-
+spec:
+  validations: [{expression: "true"}]
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: a.b-c.d9
+spec:
+  validations: [{expression: "true"}]
+`;
+    assert.deepEqual(check(text), []);
   });
 });

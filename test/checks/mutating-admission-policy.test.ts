@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { analyzeText } from '../../server/src/engine/analyze.js';
 import type { Finding } from '../../server/src/engine/findings.js';
 import { createWorkspaceIndex } from '../../server/src/schemas/workspaceIndex.js';
+import type { Fix } from '../../server/src/engine/findings.js';
+import { applyEdits } from '../../server/src/checks/fixes.js';
 
 const OPTIONS = { kubernetesVersion: '1.35' as const };
 const KUEUE_CRDS = join(process.cwd(), '..', 'shared', 'corpus', 'crds', 'kueue', 'kueue.x-k8s.io_workloads.yaml');
@@ -130,5 +132,113 @@ spec:
       { code: 'KCG2003', severity: 'error', covers: 'group', message: 'strict decoding error: unknown field "spec.paramKind.group"' },
       { code: 'KCG2003', severity: 'error', covers: 'paramKind', message: 'spec.paramKind.apiVersion: Required value' },
     ]);
+  });
+});
+
+describe('MutatingAdmissionPolicy mutations: patchType against applyConfiguration / jsonPatch', () => {
+  const OBJECT = 'Object{metadata: Object.metadata{labels: {"a": "b"}}}';
+  const PATCH = '[JSONPatch{op: "add", path: "/metadata/labels/a", value: "b"}]';
+  const findingsOf = (text: string) => analyzeText(text, OPTIONS).filter((f) => f.code === 'KCG2004');
+  const fixesOf = (f: Finding) => (f.data as { fixes?: Fix[] } | undefined)?.fixes ?? [];
+  /** Applies the finding's only fix and checks the policy is then clean of KCG2004. */
+  function fixedBy(text: string, f: Finding, title: string): string {
+    const fixes = fixesOf(f);
+    assert.deepEqual(fixes.map((x) => x.title), [title]);
+    const fixed = applyEdits(text, fixes[0].edits);
+    assert.deepEqual(seen(fixed, findingsOf(fixed)), [], fixed);
+    return fixed;
+  }
+
+  test('matching patchTypes check clean', () => {
+    assert.deepEqual(findingsOf(map(apply(OBJECT) + patch(PATCH))), []);
+  });
+
+  test('patchType JSONPatch with an applyConfiguration: jsonPatch required, applyConfiguration forbidden; fix: set ApplyConfiguration', () => {
+    const text = map(apply(OBJECT).replace('patchType: ApplyConfiguration', 'patchType: JSONPatch'));
+    const findings = findingsOf(text);
+    assert.deepEqual(seen(text, findings), [
+      { code: 'KCG2004', severity: 'error', covers: 'JSONPatch', message: 'spec.mutations[0].jsonPatch: Required value: must be specified when patchType is JSONPatch' },
+      { code: 'KCG2004', severity: 'error', covers: 'applyConfiguration', message: 'spec.mutations[0].applyConfiguration: Invalid value: "{applyConfiguration}": must not be specified when patchType is JSONPatch' },
+    ]);
+    const fixed = fixedBy(text, findings[0], 'Set patchType to ApplyConfiguration');
+    assert.equal(fixed, map(apply(OBJECT)));
+    assert.deepEqual(fixesOf(findings[1]), fixesOf(findings[0]));
+  });
+
+  test('patchType ApplyConfiguration with a jsonPatch: the mirror image', () => {
+    const text = map(patch(PATCH).replace('patchType: JSONPatch', 'patchType: "ApplyConfiguration"'));
+    const findings = findingsOf(text);
+    assert.deepEqual(seen(text, findings), [
+      { code: 'KCG2004', severity: 'error', covers: '"ApplyConfiguration"', message: 'spec.mutations[0].applyConfiguration: Required value: must be specified when patchType is ApplyConfiguration' },
+      { code: 'KCG2004', severity: 'error', covers: 'jsonPatch', message: 'spec.mutations[0].jsonPatch: Invalid value: "{jsonPatch}": must not be specified when patchType is ApplyConfiguration' },
+    ]);
+    // The quoting of the value is kept.
+    assert.equal(fixedBy(text, findings[0], 'Set patchType to JSONPatch'), map(patch(PATCH).replace('patchType: JSONPatch', 'patchType: "JSONPatch"')));
+  });
+
+  test('both fields set: the one patchType does not name is forbidden; fix: remove it', () => {
+    const both = `  - patchType: ApplyConfiguration
+    applyConfiguration:
+      expression: ${JSON.stringify(OBJECT)}
+    jsonPatch:
+      expression: ${JSON.stringify(PATCH)}
+`;
+    const text = map(both);
+    const findings = findingsOf(text);
+    assert.deepEqual(seen(text, findings), [
+      { code: 'KCG2004', severity: 'error', covers: 'jsonPatch', message: 'spec.mutations[0].jsonPatch: Invalid value: "{jsonPatch}": must not be specified when patchType is ApplyConfiguration' },
+    ]);
+    assert.equal(fixedBy(text, findings[0], 'Remove jsonPatch'), map(apply(OBJECT)));
+  });
+
+  test('patchType missing: required, at the field that is set; fix: add the matching patchType', () => {
+    const text = map(apply(OBJECT).replace('  - patchType: ApplyConfiguration\n    applyConfiguration:', '  - applyConfiguration:'));
+    const findings = findingsOf(text);
+    assert.deepEqual(seen(text, findings), [
+      { code: 'KCG2004', severity: 'error', covers: 'applyConfiguration', message: 'spec.mutations[0].patchType: Required value' },
+    ]);
+    assert.equal(fixedBy(text, findings[0], 'Set patchType to ApplyConfiguration'), map(apply(OBJECT)));
+  });
+
+  test('patchType written without a value: required, at the key; fix: fill it in', () => {
+    const text = map(patch(PATCH).replace('patchType: JSONPatch', 'patchType:'));
+    const findings = findingsOf(text);
+    assert.deepEqual(seen(text, findings), [
+      { code: 'KCG2004', severity: 'error', covers: 'patchType', message: 'spec.mutations[0].patchType: Required value' },
+    ]);
+    assert.equal(fixedBy(text, findings[0], 'Set patchType to JSONPatch'), map(patch(PATCH)));
+  });
+
+  test('an unknown patchType: the supported values; fix to the type of the field that is set', () => {
+    const text = map(patch(PATCH).replace('patchType: JSONPatch', 'patchType: jsonpatch'));
+    const findings = findingsOf(text);
+    assert.deepEqual(seen(text, findings), [
+      { code: 'KCG2004', severity: 'error', covers: 'jsonpatch', message: 'spec.mutations[0].patchType: Unsupported value: "jsonpatch": supported values: "ApplyConfiguration", "JSONPatch"' },
+    ]);
+    assert.equal(fixedBy(text, findings[0], 'Set patchType to JSONPatch'), map(patch(PATCH)));
+  });
+
+  test('no fix when neither or both fields are set, or nothing says which type was meant', () => {
+    const text = map(`  - patchType: Strategic
+  - patchType: Merge
+    applyConfiguration:
+      expression: ${JSON.stringify(OBJECT)}
+    jsonPatch:
+      expression: ${JSON.stringify(PATCH)}
+  - patchType: JSONPatch
+`);
+    const findings = findingsOf(text);
+    assert.deepEqual(seen(text, findings).map((f) => [f.covers, f.message]), [
+      ['Strategic', 'spec.mutations[0].patchType: Unsupported value: "Strategic": supported values: "ApplyConfiguration", "JSONPatch"'],
+      ['Merge', 'spec.mutations[1].patchType: Unsupported value: "Merge": supported values: "ApplyConfiguration", "JSONPatch"'],
+      ['JSONPatch', 'spec.mutations[2].jsonPatch: Required value: must be specified when patchType is JSONPatch'],
+    ]);
+    assert.ok(findings.every((f) => fixesOf(f).length === 0));
+  });
+
+  test('a flow-style mutation gets its fix in place', () => {
+    const text = map(`  - {applyConfiguration: {expression: ${JSON.stringify(OBJECT)}}}\n`);
+    const [finding] = findingsOf(text);
+    assert.equal(fixedBy(text, finding, 'Set patchType to ApplyConfiguration'), map(`  - {patchType: ApplyConfiguration, applyConfiguration: {expression: ${JSON.stringify(OBJECT)}}}\n`));
   });
 });

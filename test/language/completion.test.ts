@@ -70,7 +70,8 @@ test('`variables.` completes the variables declared before', () => {
 test('at the start of an expression: variables, has, functions, literals (messageExpression has no authorizer)', () => {
   const text = DEPLOYMENT_POLICY.replace("'too many: ' + string(size(variables.containers))", '');
   const items = ordered(complete(text, at(text, 'messageExpression: |\n', 'messageExpression: |\n'.length + 6)));
-  assert.deepEqual(labels(items).slice(0, 6), ['object', 'oldObject', 'request', 'namespaceObject', 'variables', 'has']);
+  assert.deepEqual(labels(items).slice(0, 7), ['object', 'oldObject', 'request', 'namespaceObject', 'variables', 'variables.containers', 'has']);
+  assert.equal(items[5].detail, 'list(Container)');
   assert.equal(items[0].detail, 'apps/v1 Deployment');
   assert.ok(!labels(items).includes('authorizer'));
   assert.deepEqual(labels(items).slice(-3), ['true', 'false', 'null']);
@@ -92,6 +93,12 @@ test('plain scalars work; authorization request fields complete', () => {
   const text = AUTHZ_CONFIG.replace("request.resourceAttributes.namespace == 'kube-system'", 'request.');
   const items = labels(complete(text, at(text, 'request.', 8)));
   assert.ok(items.includes('resourceAttributes') && items.includes('user'), items.join());
+});
+
+test('nothing after the closing quote of a quoted expression', () => {
+  const text = policyWith('object.spec.');
+  assert.ok(complete(text, at(text, 'object.spec."', 12)).length > 0);
+  assert.deepEqual(complete(text, at(text, 'object.spec."', 13)), []);
 });
 
 test('nothing inside string literals, outside CEL, or after a number', () => {

@@ -175,6 +175,53 @@ describe('quick fixes computed by the engine, end to end', () => {
   });
 });
 
+const MISMATCHED_POLICY = `apiVersion: admissionregistration.k8s.io/v1beta1
+kind: MutatingAdmissionPolicy
+metadata:
+  name: Add-Label
+spec:
+  mutations:
+  - patchType: JSONPatch
+    applyConfiguration:
+      expression: 'Object{metadata: Object.metadata{labels: {"a": "b"}}}'
+`;
+
+describe('quick fixes for admission policy names and mutation patch types, over LSP', () => {
+  let session: LspSession;
+  before(async () => {
+    session = await LspSession.start();
+  });
+  after(async () => session.close());
+
+  it('publishes KCG2106 and KCG2004 at their values and keys; the quick-fixes lowercase the name and set the patchType', async () => {
+    const uri = 'file:///virtual/mutating.yaml';
+    await session.open(uri, MISMATCHED_POLICY);
+    const published = await session.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    const doc = TextDocument.create(uri, 'yaml', 1, MISMATCHED_POLICY);
+    const rangeOf = (needle: string) => ({ start: doc.positionAt(MISMATCHED_POLICY.indexOf(needle)), end: doc.positionAt(MISMATCHED_POLICY.indexOf(needle) + needle.length) });
+    assert.deepEqual(published.diagnostics.map((d) => [d.code, d.severity, d.range, (d.message as string).split(': ').slice(0, 2).join(': ')]), [
+      ['KCG2106', 1, rangeOf('Add-Label'), 'metadata.name: Invalid value'],
+      ['KCG2004', 1, rangeOf('JSONPatch'), 'spec.mutations[0].jsonPatch: Required value'],
+      ['KCG2004', 1, rangeOf('applyConfiguration'), 'spec.mutations[0].applyConfiguration: Invalid value'],
+    ]);
+    const fixesFor = async (d: Diagnostic) => (await session.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri }, range: d.range, context: { diagnostics: [d] },
+    })) as CodeAction[];
+    const [lower] = await fixesFor(published.diagnostics[0]);
+    const [setType] = await fixesFor(published.diagnostics[1]);
+    assert.deepEqual([lower.title, lower.isPreferred], ["Change to 'add-label'", true]);
+    assert.deepEqual((lower.edit!.documentChanges as TextDocumentEdit[])[0].edits, [{ range: rangeOf('Add-Label'), newText: 'add-label' }]);
+    assert.equal(setType.title, 'Set patchType to ApplyConfiguration');
+    assert.deepEqual((setType.edit!.documentChanges as TextDocumentEdit[])[0].edits, [{ range: rangeOf('JSONPatch'), newText: 'ApplyConfiguration' }]);
+
+    const edits = [lower, setType].flatMap((a) => (a.edit!.documentChanges as TextDocumentEdit[])[0].edits) as { range: TextDocumentEdit['edits'][0]['range']; newText: string }[];
+    const fixed = TextDocument.applyEdits(doc, edits);
+    await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    const after = await session.diagnostics(uri, (p) => p.version === 2);
+    assert.deepEqual(after.diagnostics, []);
+  });
+});
+
 describe('quick fixes for a client that does not send diagnostic data back', () => {
   it('finds the fixes of the published diagnostic with the same code and range', async () => {
     const session = await LspSession.start();

@@ -9,6 +9,7 @@ import {
   CompletionRequest,
   HoverRequest,
   InsertTextFormat,
+  InsertTextMode,
   SemanticTokensRequest,
   type CompletionItem,
   type Hover,
@@ -91,6 +92,34 @@ describe('editor intelligence over LSP', () => {
     assert.equal(all.insertTextFormat, InsertTextFormat.Snippet);
     assert.equal((all.textEdit as TextEdit).newText, 'all(${1:x}, ${2:predicate})');
     await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri: URI, version: 3 }, contentChanges: [{ text: TEXT }] });
+  });
+
+  it('completion in an empty `expression:` offers the environment; the edit brings the space and quotes literals', async () => {
+    const uri = 'file:///intelligence/empty.yaml';
+    const text = TEXT.replace('  - expression: object.spec.\n', '  - expression:\n    messageExpression: >-\n');
+    const empty = TextDocument.create(uri, 'yaml', 1, text);
+    await session.open(uri, text);
+    const at = empty.positionAt(text.indexOf('  - expression:\n') + '  - expression:'.length);
+    const items = (await session.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at })) as CompletionItem[];
+    const variables = [...items].sort((a, b) => a.sortText!.localeCompare(b.sortText!)).filter((i) => i.kind === CompletionItemKind.Variable);
+    assert.deepEqual(variables.map((i) => [i.label, i.detail]), [
+      ['object', 'apps/v1 Deployment'], ['oldObject', 'apps/v1 Deployment'], ['request', 'kubernetes.AdmissionRequest'],
+      ['namespaceObject', 'kubernetes.Namespace'], ['authorizer', 'kubernetes.authorization.Authorizer'], ['variables', 'kubernetes.variables'],
+    ]);
+    assert.match((variables[0].documentation as MarkupContent).value, /^The object from the incoming request/);
+    assert.deepEqual(variables[0].textEdit, { range: { start: at, end: at }, newText: ' object' });
+    assert.deepEqual(items.find((i) => i.label === 'true')!.textEdit, { range: { start: at, end: at }, newText: ' "true"' });
+    const has = items.find((i) => i.label === 'has')!;
+    assert.equal(has.insertTextFormat, InsertTextFormat.Snippet);
+    assert.equal((has.textEdit as TextEdit).newText, ' has(${1:object.field})');
+
+    // On the header of an empty `>-` block the item starts the block's first line, indented as is.
+    const header = empty.positionAt(text.indexOf('messageExpression: >-') + 'messageExpression: >-'.length);
+    const inBlock = (await session.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: header })) as CompletionItem[];
+    const object = inBlock.find((i) => i.label === 'object')!;
+    assert.deepEqual(object.textEdit, { range: { start: header, end: header }, newText: '\n      object' });
+    assert.equal(object.insertTextMode, InsertTextMode.asIs);
+    assert.ok(!inBlock.some((i) => i.label === 'authorizer'), 'messageExpression has no authorizer');
   });
 
   it('semantic tokens decode to the CEL tokens of the file', async () => {

@@ -5,6 +5,7 @@ import { registerCodes } from '../engine/codes.js';
 import { schemasFor } from '../schemas/registry.js';
 import { combinedSource } from '../schemas/workspaceIndex.js';
 import { parseApiVersion } from './admission/resourceTypes.js';
+import { checkDnsSubdomainName, checkMetadataName } from './admission/objectNames.js';
 
 /**
  * ValidatingAdmissionPolicyBinding and MutatingAdmissionPolicyBinding: the apiserver's own
@@ -144,6 +145,7 @@ export const admissionPolicyBindingCheck: Check = {
   name: 'admission-policy-binding',
   appliesTo: (d) => d.kind !== undefined && d.kind in POLICY_OF && (d.apiVersion ?? '').startsWith('admissionregistration.k8s.io/'),
   run(ctx) {
+    checkMetadataName(ctx);
     const spec = getIn(ctx.doc.contents, ['spec']);
     const specKey = keyRange(ctx.doc.contents, 'spec');
     if (!isMap(spec)) {
@@ -158,6 +160,7 @@ export const admissionPolicyBindingCheck: Check = {
       const r = nameRange ?? keyRange(spec, 'policyName') ?? specKey;
       if (r) ctx.report({ ...r, severity: 'error', code: BINDING_CODES.policyNameInvalid, message: 'spec.policyName: Required value' });
     } else if (nameRange) {
+      checkDnsSubdomainName(ctx, nameNode, 'spec.policyName');
       checkAgainstPolicy(ctx, spec, policyKind, name, nameRange);
     }
     const paramRef = getIn(spec, ['paramRef']);

@@ -1,6 +1,8 @@
 import type { Check, CheckContext } from './types.js';
 import { getIn, seqItems } from '../engine/yamlNav.js';
 import { celAt } from './celInYaml.js';
+import { checkMetadataName } from './admission/objectNames.js';
+import { checkMutationPatchTypes } from './admission/mutationPatchTypes.js';
 import { checkParamKind, collectMatchConditions, collectVariables, policyTypingPasses, type PolicyTyping } from './admission/policySpec.js';
 import { checkPolicyExpressions, type PolicyExpression } from './admission/policyExpressions.js';
 import { mapEnvironmentFactory } from './admission/mapSchemaTypes.js';
@@ -31,9 +33,11 @@ export const mutatingAdmissionPolicyCheck: Check = {
   name: 'mutating-admission-policy',
   appliesTo: (d) => d.kind === 'MutatingAdmissionPolicy' && (d.apiVersion ?? '').startsWith('admissionregistration.k8s.io/'),
   run(ctx) {
+    checkMetadataName(ctx);
     const spec = getIn(ctx.doc.contents, ['spec']);
     if (!spec) return;
     checkParamKind(ctx, spec);
+    checkMutationPatchTypes(ctx, spec);
     const { expressions, apiPass, typedPasses } = mutatingPolicyTyping(ctx, spec);
     if (expressions.length === 0) return;
     checkPolicyExpressions(ctx, expressions, apiPass, typedPasses, mapEnvironmentFactory);

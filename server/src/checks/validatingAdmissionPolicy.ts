@@ -1,6 +1,7 @@
 import type { Check, CheckContext } from './types.js';
 import { getIn, seqItems } from '../engine/yamlNav.js';
 import { celAt } from './celInYaml.js';
+import { checkMetadataName } from './admission/objectNames.js';
 import { checkParamKind, collectMatchConditions, collectVariables, policyTypingPasses, type PolicyTyping } from './admission/policySpec.js';
 import { checkPolicyExpressions, type PolicyExpression } from './admission/policyExpressions.js';
 
@@ -29,6 +30,7 @@ export const validatingAdmissionPolicyCheck: Check = {
   name: 'validating-admission-policy',
   appliesTo: (d) => d.kind === 'ValidatingAdmissionPolicy' && (d.apiVersion ?? '').startsWith('admissionregistration.k8s.io/'),
   run(ctx) {
+    checkMetadataName(ctx);
     const spec = getIn(ctx.doc.contents, ['spec']);
     if (!spec) return;
     checkParamKind(ctx, spec);

@@ -1,6 +1,7 @@
 import {
   CompletionItemKind,
   InsertTextFormat,
+  InsertTextMode,
   MarkupKind,
   type CompletionItem,
   type Position,
@@ -31,6 +32,8 @@ export function lspCompletion(document: TextDocument, position: Position, option
     if (item.sortText) out.sortText = item.sortText;
     const newText = item.insertText ?? item.label;
     if (item.isSnippet) out.insertTextFormat = InsertTextFormat.Snippet;
+    // Text that starts a `|` block on the next line is indented for the YAML already.
+    if (item.keepWhitespace) out.insertTextMode = InsertTextMode.asIs;
     if (item.range) {
       out.textEdit = { range: { start: document.positionAt(item.range.start), end: document.positionAt(item.range.end) }, newText };
     } else if (item.insertText) {

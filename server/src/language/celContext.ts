@@ -200,19 +200,28 @@ export function celSites(input: DocumentInput, options: EngineOptions, workspace
   return out.sort((a, b) => a.cel.node.range![0] - b.cel.node.range![0]);
 }
 
+/** The site whose scalar holds `offsetInDoc` (the scalar's end counts, see celContextAt). */
+export function siteAt(sites: readonly CelSite[], offsetInDoc: number): CelSite | undefined {
+  return sites.find((site) => {
+    const range = site.cel.node.range;
+    return !!range && offsetInDoc >= range[0] && offsetInDoc <= range[1];
+  });
+}
+
+/** A site's typing context, built now; undefined when its environment cannot be built. */
+export function contextOf(site: CelSite): CelContext | undefined {
+  try {
+    return { cel: site.cel, env: site.env(), label: site.label, objectKind: site.objectKind, selfPath: site.selfPath };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The CEL expression around `offsetInDoc` (an offset into the document's text; the scalar's end
  * counts, so a cursor just after the last character is inside) and its typing context.
  */
 export function celContextAt(input: DocumentInput, offsetInDoc: number, options: EngineOptions, workspace: WorkspaceIndex): CelContext | undefined {
-  for (const site of celSites(input, options, workspace)) {
-    const range = site.cel.node.range;
-    if (!range || offsetInDoc < range[0] || offsetInDoc > range[1]) continue;
-    try {
-      return { cel: site.cel, env: site.env(), label: site.label, objectKind: site.objectKind, selfPath: site.selfPath };
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
+  const site = siteAt(celSites(input, options, workspace), offsetInDoc);
+  return site && contextOf(site);
 }

@@ -70,3 +70,25 @@ export function formatKind(g: GroupVersionKind): string {
 export function celBlock(code: string): string {
   return '```cel\n' + code + '\n```';
 }
+
+/** One line on what a CEL variable holds, by environment (k8s-cel.md §1–2). */
+const VARIABLE_DOCS: Record<string, string> = {
+  object: 'The object from the incoming request; null for DELETE.',
+  oldObject: 'The existing object; null for CREATE.',
+  request: 'Attributes of the admission request: kind, resource, subResource, name, namespace, operation, userInfo, dryRun…',
+  params: "The parameter resource the binding's paramRef selects (typed from spec.paramKind); null when there is none.",
+  namespaceObject: "The Namespace the object belongs to; null for cluster-scoped objects and in matchConditions.",
+  authorizer: "Authorization checks for the request's user: `authorizer.group(…).resource(…).check(verb)`, `authorizer.requestResource`.",
+  variables: "The policy's spec.variables by name, each computed at most once per evaluation.",
+  'variables.': 'Declared in spec.variables.',
+  oldSelf: 'The value before the update (a transition rule: not run on create, unless optionalOldSelf).',
+  claims: 'The claims of the JWT, by name (`claims.sub`, `claims.email`, …).',
+  user: 'The user the claim mappings produced: username, uid, groups, extra.',
+};
+
+export function variableDoc(name: string, ctx: { label: string; selfPath?: string }): string | undefined {
+  if (name === 'self') return ctx.selfPath ? `The value at \`${ctx.selfPath}\`.` : 'The value the rule validates.';
+  // AuthorizationConfiguration's matchConditions see a SubjectAccessReview, not an admission request.
+  if (name === 'request' && ctx.label.startsWith('authorizers[')) return 'The SubjectAccessReview spec of the request being authorized: user, groups, uid, extra, resourceAttributes, nonResourceAttributes.';
+  return VARIABLE_DOCS[name];
+}

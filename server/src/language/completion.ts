@@ -1,17 +1,19 @@
 /**
  * Completion inside CEL: after `receiver.` the fields of the receiver's type, then the methods
  * that accept it, then the macros; elsewhere the variables in scope (comprehension variables
- * first), `has`, the global functions and the literals. Works on half-typed text (celPrefix.ts).
+ * first), `has`, the global functions and the literals. Works on half-typed text (celPrefix.ts),
+ * and in a field with nothing typed yet (emptyCel.ts), where the items are written to fit the scalar.
  */
 import type { CelType, OverloadDecl } from '../cel/api.js';
 import { celEnvironmentFor } from '../cel/environments.js';
 import { displayType } from './typeNames.js';
 import type { WorkspaceIndex } from '../checks/types.js';
 import type { EngineOptions } from '../engine/options.js';
-import { celContextAt, type CelContext } from './celContext.js';
-import { MACROS, formatKind, isCallableName, macrosApplyTo, receiverOverloads, signature } from './celDocs.js';
+import { celSites, contextOf, siteAt, type CelContext } from './celContext.js';
+import { MACROS, formatKind, isCallableName, macrosApplyTo, receiverOverloads, signature, variableDoc } from './celDocs.js';
 import { comprehensionVariablesAt, insideString, typeOfReceiver } from './celPrefix.js';
 import { documentAt, valueIndexAt } from './cursor.js';
+import { emptyCelAt, textForEmpty, type EmptyCel } from './emptyCel.js';
 
 export type CompletionKind = 'field' | 'variable' | 'function' | 'method' | 'macro' | 'keyword';
 
@@ -25,6 +27,8 @@ export interface CompletionItem {
   sortText?: string;
   /** File offsets of the text the item replaces (the word being typed). */
   range?: { start: number; end: number };
+  /** insertText holds line breaks already indented for the YAML: the editor must not re-indent. */
+  keepWhitespace?: boolean;
 }
 
 /** sortText keeps the groups in order whatever the client's own sorting: `<group>_<rank>`. */
@@ -101,13 +105,19 @@ function globalItems(ctx: CelContext, prefix: string): CompletionItem[] {
   const items: CompletionItem[] = [];
   const locals = comprehensionVariablesAt(prefix, env);
   locals.forEach((v, i) => items.push({ label: v.name, kind: 'variable', detail: v.type ? displayType(v.type, ctx.objectKind, env.version) : 'dyn', sortText: sortKey(0, i) }));
-  Object.entries(env.config.variables)
+  let rank = 0;
+  for (const [name, type] of Object.entries(env.config.variables)) {
     // `authorizer.requestResource` is reached by selecting on `authorizer`.
-    .filter(([name]) => !name.includes('.'))
-    .forEach(([name, type], i) => {
-      const detail = (name === 'object' || name === 'oldObject') && ctx.objectKind ? formatKind(ctx.objectKind) : displayType(type, ctx.objectKind, env.version);
-      items.push({ label: name, kind: 'variable', detail, sortText: sortKey(1, i) });
-    });
+    if (name.includes('.')) continue;
+    const detail = (name === 'object' || name === 'oldObject') && ctx.objectKind ? formatKind(ctx.objectKind) : displayType(type, ctx.objectKind, env.version);
+    items.push({ label: name, kind: 'variable', detail, documentation: variableDoc(name, ctx), sortText: sortKey(1, rank++) });
+    if (name === 'variables') {
+      // Each declared variable by its full name: `variables.containers` from the first letters.
+      for (const field of fieldsOf(type, (f) => displayType(f, ctx.objectKind, env.version))) {
+        items.push({ label: `variables.${field.label}`, kind: 'variable', detail: field.detail, documentation: variableDoc('variables.', ctx), sortText: sortKey(1, rank++) });
+      }
+    }
+  }
   items.push(...macroItems(false, 2));
   const globals: OverloadDecl[] = [];
   for (const [name, overloads] of celEnvironmentFor(env).functions) {
@@ -118,13 +128,39 @@ function globalItems(ctx: CelContext, prefix: string): CompletionItem[] {
   return items;
 }
 
+/** What an empty CEL field offers: the same items as the start of an expression, written to fit the scalar. */
+function emptyItems(empty: EmptyCel, docOffset: number): CompletionItem[] {
+  const range = { start: docOffset + empty.start, end: docOffset + empty.end };
+  return globalItems(empty.ctx, '').map((item) => {
+    const out: CompletionItem = { ...item, range };
+    const text = textForEmpty(empty, item.insertText ?? item.label, item.kind);
+    if (text !== item.label || item.insertText !== undefined) out.insertText = text;
+    if (empty.keepWhitespace) out.keepWhitespace = true;
+    return out;
+  });
+}
+
+/** A cursor just after the closing quote of a quoted scalar is outside the expression. */
+function afterClosingQuote(ctx: CelContext, docText: string, offsetInDoc: number): boolean {
+  const node = ctx.cel.node;
+  if ((node.type !== 'QUOTE_DOUBLE' && node.type !== 'QUOTE_SINGLE') || !node.range) return false;
+  const [start, end] = node.range;
+  return offsetInDoc >= end && end - start >= 2 && docText[end - 1] === docText[start];
+}
+
 /** Completion items at file offset `offset`; [] outside CEL or inside a string literal. */
 export function completionsAt(text: string, offset: number, options: EngineOptions, workspace: WorkspaceIndex): CompletionItem[] {
   try {
     const at = documentAt(text, offset);
     if (!at) return [];
-    const ctx = celContextAt(at.input, at.offsetInDoc, options, workspace);
+    const sites = celSites(at.input, options, workspace);
+    const empty = emptyCelAt(at.input, at.offsetInDoc, options, workspace, sites);
+    if (empty) return emptyItems(empty, at.input.offset);
+    if (empty === null) return [];
+    const site = siteAt(sites, at.offsetInDoc);
+    const ctx = site && contextOf(site);
     if (!ctx) return [];
+    if (afterClosingQuote(ctx, at.input.text, at.offsetInDoc)) return [];
     const source = ctx.cel.source;
     const value = source.value;
     const i = valueIndexAt(source, at.offsetInDoc, 'caret');
