@@ -58,6 +58,7 @@ export function fastParseDocument(text: string): Document.Parsed | undefined {
 /** Like fastParseDocument, but an unexpected exception propagates (for tests). */
 export function fastParseDocumentStrict(text: string): Document.Parsed | undefined {
   if (!SCHEMA_AS_EXPECTED || text.length === 0 || UNSUPPORTED.test(text)) return undefined;
+  if (text.indexOf('\r') >= 0 && LONE_CR.test(text)) return undefined;
   try {
     return new FastParser(text).parse();
   } catch (err) {
@@ -70,7 +71,8 @@ export function fastParseDocumentStrict(text: string): Document.Parsed | undefin
  * Characters the fast path leaves to yaml: tabs (indentation rules), control characters and
  * DEL, a byte-order mark anywhere, and a CR that is not part of CRLF.
  */
-const UNSUPPORTED = /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\ufeff]|\r(?!\n)/;
+const UNSUPPORTED = /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\ufeff]/;
+const LONE_CR = /\r(?!\n)/;
 
 // ---------------------------------------------------------------------------------------------
 // The schema: plain scalars are typed by the document schema's own tags, as compose-scalar does.
@@ -157,37 +159,18 @@ function isFlowIndicator(c: number): boolean {
 }
 
 /**
- * Whether a plain scalar may start with `c` (followed by `next`) without yaml reading something
- * else there (an indicator, a comment, a quote, a flow collection, a block scalar, an anchor,
- * alias, tag or directive) or reporting a bad first character (`,` `%` `@` backquote). `?` and `:`
- * are left to yaml altogether.
+ * First characters of a plain scalar that yaml reads as something else (an indicator, a comment,
+ * a quote, a flow collection, a block scalar, an anchor, alias, tag or directive) or reports as a
+ * bad first character (`,` `%` `@` backquote). `?` and `:` are left to yaml altogether; `-` only
+ * when followed by white space (then it is a sequence indicator).
  */
+const NOT_PLAIN_START = new Uint8Array(128);
+for (const ch of '#"\',[]{}|>?:!%&*@`') NOT_PLAIN_START[ch.charCodeAt(0)] = 1;
+
+/** Whether a plain scalar may start with `c` followed by `next`. */
 function plainStartOk(c: number, next: number): boolean {
-  switch (c) {
-    case HASH:
-    case DQUOTE:
-    case SQUOTE:
-    case COMMA:
-    case LBRACKET:
-    case RBRACKET:
-    case LBRACE:
-    case RBRACE:
-    case PIPE:
-    case GT:
-    case QUESTION:
-    case COLON:
-    case 33: // !
-    case 37: // %
-    case 38: // &
-    case 42: // *
-    case 64: // @
-    case 96: // `
-      return false;
-    case DASH:
-      return !isEmptyCode(next);
-    default:
-      return c === c; // not end of input
-  }
+  if (c < 128) return NOT_PLAIN_START[c] === 0 && (c !== DASH || !isEmptyCode(next));
+  return c === c; // not the end of the text
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,8 +215,13 @@ interface Pending {
   at: number;
   /** End of the `:` or `-` indicator. */
   indicatorEnd: number;
-  /** Trivia after the indicator (the pair's `sep`, or the sequence item's `start`). */
-  toks: Tok[];
+  /** The parser's indent on the indicator's line (a comment there gets it). */
+  lineIndent: number;
+  /**
+   * Trivia on the lines after the indicator's (the rest of the pair's `sep`, or of the sequence
+   * item's `start`); those on its own line are read again when needed (see finishEmpty).
+   */
+  toks: Tok[] | null;
   /** Sequence items: a comment in the item's props before its `-`. */
   commentBefore: boolean;
   /** Mappings: the pair awaiting its value. */
@@ -395,7 +383,7 @@ class FastParser {
     const f = this.stack[this.stack.length - 1];
     if (!f) return; // before the root node: the document's props
     if (f.pend) {
-      f.pend.toks.push({ t, s, e, col });
+      (f.pend.toks ??= []).push({ t, s, e, col });
       return;
     }
     if (f.lastEndsWithComment) {
@@ -523,7 +511,8 @@ class FastParser {
   private finishEmpty(f: Frame, split: boolean): void {
     const pend = f.pend!;
     f.pend = null;
-    let toks = pend.toks;
+    let toks = this.lineProps(pend.indicatorEnd, pend.at, pend.lineIndent);
+    if (pend.toks) toks = toks.concat(pend.toks);
     if (split) {
       let nl: number[] = [];
       for (let i = 0; i < toks.length; i++) {
@@ -571,7 +560,7 @@ class FastParser {
     const c = text.charCodeAt(r);
     const lineIndent = r - this.lineStart;
     if (this.isEol(r) || c === HASH) {
-      f.pend = { at: r, indicatorEnd: dashEnd, toks: this.lineProps(dashEnd, r, lineIndent), commentBefore, pair: undefined, indentNext: f.indent + 1 };
+      f.pend = { at: r, indicatorEnd: dashEnd, lineIndent, toks: null, commentBefore, pair: undefined, indentNext: f.indent + 1 };
       f.last = null;
       return this.nextLine(this.eolFrom(r));
     }
@@ -640,7 +629,7 @@ class FastParser {
     const r = this.skipSpaces(colonEnd);
     const c = text.charCodeAt(r);
     if (this.isEol(r) || c === HASH) {
-      f.pend = { at: r, indicatorEnd: colonEnd, toks: this.lineProps(colonEnd, r, lineIndent), commentBefore: false, pair, indentNext: f.indent + 1 };
+      f.pend = { at: r, indicatorEnd: colonEnd, lineIndent, toks: null, commentBefore: false, pair, indentNext: f.indent + 1 };
       f.last = null;
       return this.nextLine(this.eolFrom(r));
     }
