@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { splitDocuments } from '../engine/documents.js';
+import { fastParseDocument } from '../engine/yamlFastPath.js';
 import type { AdmissionPolicyInfo, AdmissionPolicyKind } from '../checks/types.js';
 
 const POLICY_KINDS: ReadonlySet<string> = new Set<AdmissionPolicyKind>(['ValidatingAdmissionPolicy', 'MutatingAdmissionPolicy']);
@@ -54,7 +55,7 @@ function policiesOfDocument(docText: string): AdmissionPolicyInfo[] {
   if (cached) return cached;
   const found: AdmissionPolicyInfo[] = [];
   try {
-    const root = parseDocument(docText, { strict: false, prettyErrors: false }).contents;
+    const root = (fastParseDocument(docText) ?? parseDocument(docText, { strict: false, prettyErrors: false })).contents;
     const items = isMap(root) && str(root.get('kind', true)) === 'List' ? root.get('items', true) : undefined;
     for (const node of isSeq(items) ? items.items : [root]) {
       const policy = policyFromNode(node, 0);
