@@ -3,31 +3,37 @@ import { Composer, CST, Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } fro
 /**
  * A fast path for `parseDocument(text, PARSE_OPTIONS)` on the common shape of Kubernetes YAML.
  *
- * `yaml` spends most of a cold parse in its generator-based lexer and CST parser (JIT warm-up: on
- * a 1,000-policy file the lexer alone takes ~90 ms cold, the full parse ~300 ms). This module
- * reads one document chunk in a single pass over its lines and builds the same `yaml` nodes
- * (`Document`, `YAMLMap`, `YAMLSeq`, `Pair`, `Scalar`) that `parseDocument` would, with the same
- * ranges, values, types and scalar source tokens — for a deliberately narrow subset:
+ * `yaml` spends a cold parse mostly warming up its generator-based lexer and CST parser: on the
+ * 1,000-policy benchmark file its lexer alone takes ~90 ms cold and the whole parse ~300 ms, more
+ * than the engine may spend on the file. This module reads one document chunk (as splitDocuments
+ * cuts them) in a single pass over its lines and builds the same `yaml` nodes (`Document`,
+ * `YAMLMap`, `YAMLSeq`, `Pair`, `Scalar`) that `parseDocument` would, with the same ranges, values,
+ * types and scalar source tokens — for a deliberately narrow subset:
  *
- * - block mappings (plain or quoted single-line keys, `key:` with no space before the colon) and
- *   block sequences (`- item`, `- key: value` compact mappings), any indentation;
- * - plain scalars (multi-line too), single- and double-quoted scalars (multi-line and escapes too),
- *   literal `|` and folded `>` block scalars with any header;
- * - single-line flow sequences of scalars (`["apps", v1]`) and empty flow mappings (`{}`);
- * - comments, blank lines, one leading `---` line, LF or CRLF line breaks.
+ * - block mappings (plain or quoted single-line keys, no space before the colon) and block
+ *   sequences (`- item`, compact `- key: value`, a sequence at its parent key's indentation);
+ * - plain scalars (multi-line too), single- and double-quoted scalars (multi-line and escapes
+ *   too), literal `|` and folded `>` block scalars with any header;
+ * - single-line flow sequences and mappings of scalars (`["apps", v1]`, `{type: integer}`, `{}`);
+ * - a value on the line after its `key:` or `-` (other than a block scalar);
+ * - comments and blank lines anywhere, one leading `---` line, LF or CRLF line breaks.
  *
- * Anything else — flow collections beyond that, anchors, aliases, tags, explicit `?` keys,
- * directives, `...`, tabs, a byte-order mark, control characters, duplicate keys, a scalar at the
- * root, a second root node, nesting deeper than 256 levels, any construct `yaml` would report as
- * an error or warning — makes it
- * return undefined, and the caller parses the chunk with `yaml` as before. Every decision that
- * `yaml` makes in its lexer, CST parser and composer for the accepted subset is mirrored here
- * (named after the `yaml` function it follows); scalar values that need unescaping, folding or
- * block-scalar processing are resolved by `yaml` itself (`CST.resolveAsScalar`), and plain scalars
- * are typed by the document schema's own tags. test/unit/yamlFastPath.test.ts compares the result
- * with `parseDocument` node by node on the corpus, and a property test on mutated documents.
+ * Anything else makes it answer undefined, and the caller parses the chunk with `yaml`: nested or
+ * multi-line flow collections, anchors, aliases, tags, explicit `?` keys, directives, `...`,
+ * tabs, a byte-order mark, control characters, a scalar or flow collection at the root, a second
+ * root node, nesting deeper than MAX_DEPTH, and every construct `yaml` would report as an error or
+ * a warning (bad indentation, duplicate keys, multi-line implicit keys, bad escapes...).
  *
- * Not reproduced (nothing in the engine reads them): comments (`comment`, `commentBefore`,
+ * The decisions `yaml` makes for the accepted subset are mirrored here, each named after the
+ * `yaml` function it follows (lexer: where a scalar ends; CST parser: which item or value a
+ * comment or blank line joins, which moves range ends; composer: ranges, empty values). Scalar
+ * values that need folding, unescaping or block-scalar processing are resolved by `yaml` itself
+ * (`CST.resolveAsScalar`), and plain scalars are typed by the document schema's own tags. The
+ * tests compare the result with `parseDocument` node by node: on the corpus, examples, fixtures
+ * and benchmark files (test/unit/yamlFastPath.test.ts), and on mutated and generated documents
+ * (test/fuzz/yamlFastPath.test.ts) — they also guard upgrades of `yaml`.
+ *
+ * Not reproduced, as nothing in the engine reads them: comments (`comment`, `commentBefore`,
  * `spaceBefore`), the source tokens of collections and pairs, and the `end` tokens of scalar
  * source tokens. Scalar source tokens carry `type`, `offset`, `indent`, `source` and, for block
  * scalars, `props` exactly as the CST parser makes them (embeddedString maps offsets with them).
@@ -270,7 +276,7 @@ class FastParser {
   private next = 0;
   /** Of value(): whether the value's CST token has `end` tokens (flow scalars and collections). */
   private hasEnd = false;
-  /** Of flowSeq(): the end of its `]`. */
+  /** Of flowSeq(), flowMap() and flowScalar(): the end of the `]`, the `}` or the scalar. */
   private flowEnd = 0;
 
   constructor(private readonly text: string) {
