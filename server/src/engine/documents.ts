@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import type { DocumentInput } from '../checks/types.js';
+import { fastParseDocument, PARSE_OPTIONS } from './yamlFastPath.js';
 
 export interface DocumentChunk {
   /** Offset of the chunk in the file. */
@@ -61,7 +62,8 @@ export function splitDocuments(text: string): DocumentChunk[] {
 }
 
 export function parseChunk(chunk: DocumentChunk): DocumentInput {
-  const doc = parseDocument(chunk.text, { keepSourceTokens: true, prettyErrors: false, strict: false });
+  // The common shape of Kubernetes YAML is read by the fast path; anything else by yaml itself.
+  const doc = fastParseDocument(chunk.text) ?? parseDocument(chunk.text, PARSE_OPTIONS);
   const contents = doc.contents as any;
   let apiVersion: string | undefined;
   let kind: string | undefined;

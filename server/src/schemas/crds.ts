@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import { splitDocuments } from '../engine/documents.js';
+import { fastParseDocument } from '../engine/yamlFastPath.js';
 import type { OpenApiSchema } from './registry.js';
 
 export interface CrdVersionInfo {
@@ -33,7 +34,7 @@ export function crdsFromText(text: string): CrdInfo[] {
   for (const chunk of splitDocuments(text)) {
     if (!chunk.text.includes(CRD_MARKER)) continue;
     try {
-      const doc = parseDocument(chunk.text, { strict: false, prettyErrors: false });
+      const doc = fastParseDocument(chunk.text) ?? parseDocument(chunk.text, { strict: false, prettyErrors: false });
       const crd = crdFromObject(doc.toJS({ maxAliasCount: 100 }), chunk.start);
       if (crd) out.push(crd);
     } catch {

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { splitDocuments } from '../engine/documents.js';
+import { fastParseDocument } from '../engine/yamlFastPath.js';
 import type { AdmissionPolicyInfo, AdmissionPolicyKind } from '../checks/types.js';
 
 const POLICY_KINDS: ReadonlySet<string> = new Set<AdmissionPolicyKind>(['ValidatingAdmissionPolicy', 'MutatingAdmissionPolicy']);
@@ -53,7 +54,7 @@ function policiesOfDocument(docText: string): AdmissionPolicyInfo[] {
   const cached = documentPolicies.get(docText);
   if (cached) return cached;
   try {
-    return policiesOfRoot(parseDocument(docText, { strict: false, prettyErrors: false }).contents);
+    return policiesOfRoot((fastParseDocument(docText) ?? parseDocument(docText, { strict: false, prettyErrors: false })).contents);
   } catch {
     // Not YAML we can read: this document defines no policy.
     return [];
