@@ -1,6 +1,7 @@
-import { parseDocument } from 'yaml';
+import { parseDocument, YAMLParseError, type Document } from 'yaml';
 import type { DocumentInput } from '../checks/types.js';
 import { fastParseDocument, PARSE_OPTIONS } from './yamlFastPath.js';
+import { MAX_NESTING, nestingBeyondLimit } from './yamlDepthGuard.js';
 
 export interface DocumentChunk {
   /** Offset of the chunk in the file. */
@@ -63,7 +64,7 @@ export function splitDocuments(text: string): DocumentChunk[] {
 
 export function parseChunk(chunk: DocumentChunk): DocumentInput {
   // The common shape of Kubernetes YAML is read by the fast path; anything else by yaml itself.
-  const doc = fastParseDocument(chunk.text) ?? parseDocument(chunk.text, PARSE_OPTIONS);
+  const doc = fastParseDocument(chunk.text) ?? parseUnlessTooDeep(chunk.text);
   const contents = doc.contents as any;
   let apiVersion: string | undefined;
   let kind: string | undefined;
@@ -74,4 +75,16 @@ export function parseChunk(chunk: DocumentChunk): DocumentInput {
     if (typeof k === 'string') kind = k;
   }
   return { doc, text: chunk.text, offset: chunk.start, apiVersion, kind };
+}
+
+/** yaml's parse, or an empty document with one error where the text nests beyond MAX_NESTING. */
+function parseUnlessTooDeep(text: string): Document.Parsed {
+  const tooDeep = nestingBeyondLimit(text);
+  if (!tooDeep) return parseDocument(text, PARSE_OPTIONS);
+  const doc = parseDocument('', PARSE_OPTIONS);
+  const at = Math.min(tooDeep.offset, Math.max(0, text.length - 1));
+  doc.errors.push(
+    new YAMLParseError([at, at + 1], 'UNEXPECTED_TOKEN', `nested more than ${MAX_NESTING} levels deep; no Kubernetes object nests like this, so this document is not checked`),
+  );
+  return doc;
 }
