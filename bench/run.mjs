@@ -126,9 +126,9 @@ const yamlSettings = {
 
 const SERVERS = {
   'kube-cel-guard': {
-    // Adaptive (server/src/features/validation.ts): 0 on open, then 2× the last check's time,
-    // between 15 and 150 ms; on these files an edit waits the 15 ms floor.
-    debounceMs: 15,
+    // Adaptive (server/src/features/validation.ts): 0 on open, then 2× the last re-check's time,
+    // between 5 and 150 ms; on these files an edit waits the 5 ms floor (and 5–15 ms after that).
+    debounceMs: 5,
     version: require_(path.join(repoRoot, 'package.json')).version,
     start: () =>
       LspServer.start({
@@ -396,9 +396,9 @@ lines.push(
   '',
   ...ratioTable,
   '',
-  'Both servers debounce (kube-cel-guard adaptively, 15 ms after a cheap check; yaml-language-server 200 ms) and the times above include it, as a user waits for it too. Without the debounce (informational only):',
+  'Both servers debounce (kube-cel-guard adaptively, 5 ms after a cheap check; yaml-language-server 200 ms) and the times above include it, as a user waits for it too. Without the debounce (informational only):',
   '',
-  '| policies | kcg re-check − 15 ms | yaml-ls re-check − 200 ms | ratio |',
+  '| policies | kcg re-check − 5 ms | yaml-ls re-check − 200 ms | ratio |',
   '| --- | --- | --- | --- |',
   ...netLines,
   '',

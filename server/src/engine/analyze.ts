@@ -155,6 +155,11 @@ export class FileAnalyzer {
     this.policyEpoch++;
   }
 
+  /** Whether anything is cached, i.e. the next run can be incremental. */
+  hasResults(): boolean {
+    return this.cache.size > 0;
+  }
+
   /** Whether the last result holds findings of a binding made before the policies last changed. */
   hasStalePolicyFindings(): boolean {
     for (const cached of this.cache.values()) {

@@ -14,7 +14,8 @@ import { isYamlPath } from './yamlFiles.js';
 export const MAX_DIAGNOSTICS_PER_FILE = 1000;
 
 /** Shortest wait after an edit: lets a burst of keystrokes arrive before a check starts. */
-const MIN_DELAY_MS = 15;
+const MIN_DELAY_MS = 5;
+const CHEAP_RECHECK_MS = 20;
 
 export interface ValidationHost {
   /** The latest version of an open document, or undefined once it is closed. */
@@ -67,14 +68,16 @@ export class DocumentValidator {
 
   /**
    * How long to wait after a change. A document seen for the first time is checked at once (the
-   * user just opened it); after that the wait follows the cost of the last check: an edit to a
-   * file whose re-check takes 5 ms need not wait 150 ms, while a costly file still coalesces a
-   * burst of keystrokes into one run.
+   * user just opened it); after that the wait follows the cost of the last re-check: an edit to a
+   * file whose re-check takes 2 ms need not wait 150 ms, while a costly file still coalesces a
+   * burst of keystrokes into one run. A check from scratch (on open, after a settings change) says
+   * nothing about what a re-check costs, so until one was timed an edit waits the minimum.
    */
-  private delayFor(uri: string): number {
+  delayFor(uri: string): number {
     if (!this.analyzers.has(uri)) return 0;
-    const last = this.lastRunMs.get(uri) ?? this.delayMs;
-    return Math.min(this.delayMs, Math.max(MIN_DELAY_MS, 2 * last));
+    const last = this.lastRunMs.get(uri) ?? 0;
+    // A re-check cheaper than the gap between two keystrokes costs nothing to run per keystroke.
+    return last < CHEAP_RECHECK_MS ? MIN_DELAY_MS : Math.min(this.delayMs, 2 * last);
   }
 
   schedule(uri: string, delayMs = this.delayFor(uri)): void {
@@ -156,9 +159,10 @@ export class DocumentValidator {
       // Yields between YAML documents: other requests are answered meanwhile, and a newer edit
       // abandons this run instead of queueing behind it.
       const started = performance.now();
+      const fromScratch = !analyzer.hasResults();
       const findings = await analyzer.analyzeCancellable(text, isStale);
       if (!findings || isStale()) return;
-      this.lastRunMs.set(uri, performance.now() - started);
+      if (!fromScratch) this.lastRunMs.set(uri, performance.now() - started);
       if (findings.length > MAX_DIAGNOSTICS_PER_FILE) {
         this.host.log(`kube-cel-guard: ${uri} has ${findings.length} findings; showing the first ${MAX_DIAGNOSTICS_PER_FILE}`);
       }
