@@ -12,9 +12,9 @@ import { checkMacro, matchMacro } from './macros.js';
 import { type AstNode, OPTIONAL_ENTRY_OP, unalias } from './parse.js';
 import {
   BOOL, BYTES, DOUBLE, DYN, ERROR, INT, NULL, STRING, UINT, Substitution, containsError, formatType,
-  isAssignableList, isDyn, listOf, mapOf, mostGeneral, optionalOf, optionalValue, param, substitute, typeOf,
+  hasParams, isAssignableList, isDyn, isExactType, listOf, mapOf, mostGeneral, optionalOf, optionalValue, param, substitute, typeOf,
 } from './types.js';
-import { formatCallSignature, resolveOverload } from './overloads.js';
+import { candidates, formatCallSignature, resolveOverload } from './overloads.js';
 import { STRUCT_CALL } from './syntaxRewrite.js';
 import { checkStructLiteral } from './structCheck.js';
 import { programIssues } from './programChecks.js';
@@ -32,6 +32,12 @@ export interface CheckerEnv {
   /** Overloads by function name (operators use cel-go names: `_==_`, `@in`, ...). */
   functions: ReadonlyMap<string, readonly OverloadDecl[]>;
   features: CelFeatures;
+  /**
+   * First segments of every dotted name lookupIdent can resolve (variables, type identifiers,
+   * named types); undefined when unknown (named types answered by a Proxy). A selection chain
+   * whose root identifier is not among them cannot be a qualified identifier.
+   */
+  qualifiedRoots?: ReadonlySet<string>;
 }
 
 export interface CheckOutput {
@@ -51,7 +57,7 @@ export interface CheckOutput {
 /** Field names that Kubernetes escapes as `__<name>__` and retries since compat 1.31 (§3.3). */
 const RESERVED_FIELD_NAMES = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
 
-const BINARY_FUNCTIONS: Record<string, string> = {
+export const BINARY_FUNCTIONS: Readonly<Record<string, string>> = {
   '==': '_==_', '!=': '_!=_', '<': '_<_', '<=': '_<=_', '>': '_>_', '>=': '_>=_',
   '+': '_+_', '-': '_-_', '*': '_*_', '/': '_/_', '%': '_%_', in: '@in', '&&': '_&&_', '||': '_||_',
 };
@@ -62,7 +68,7 @@ const suffixSets = new WeakMap<ReadonlyMap<string, readonly OverloadDecl[]>, Rea
  * The last segments of the dotted function names of a function table (`of` for `optional.of`):
  * `prefix.name` can only be a declared function when `name` is one of them.
  */
-function dottedFunctionSuffixes(functions: ReadonlyMap<string, readonly OverloadDecl[]>): ReadonlySet<string> {
+export function dottedFunctionSuffixes(functions: ReadonlyMap<string, readonly OverloadDecl[]>): ReadonlySet<string> {
   let set = suffixSets.get(functions);
   if (!set) {
     const out = new Set<string>();
@@ -75,6 +81,9 @@ function dottedFunctionSuffixes(functions: ReadonlyMap<string, readonly Overload
   return set;
 }
 
+/** The token a call that does not resolve is reported at (see siteSpan). */
+type CallSite = 'ternary' | 'operator' | 'index' | 'callName' | 'prefix';
+
 const MAX_INT = 9223372036854775807n;
 const MAX_ISSUES = 100;
 
@@ -83,10 +92,12 @@ export class Checker {
   readonly overloads = new Map<AstNode, string[]>();
   readonly issues: CelIssue[] = [];
   readonly mapping = new Substitution();
-  private readonly scopes: Array<Map<string, CelType>> = [];
+  private readonly scopes: Array<ReadonlyMap<string, CelType>> = [];
   /** qualifiedName results by node (see there). */
   private readonly qualifiedNames = new Map<AstNode, string | undefined>();
   private typeVarCount = 0;
+  /** dottedFunctionSuffixes of the environment's functions, once per check. */
+  private functionSuffixes: ReadonlySet<string> | undefined;
 
   constructor(readonly src: string, readonly env: CheckerEnv) {}
 
@@ -105,8 +116,11 @@ export class Checker {
     return nearestNames(field, type.fields().keys());
   }
 
+  /** Unique type-variable names for the whole expression (overload instantiation, empty literals). */
+  private readonly freshName = (): string => `_var${this.typeVarCount++}`;
+
   freshTypeVar(): CelType {
-    return param(`_var${this.typeVarCount++}`);
+    return param(this.freshName());
   }
 
   /** isAssignable against the expression-wide substitution (commits bindings on success). */
@@ -118,8 +132,8 @@ export class Checker {
     return substitute(this.mapping, t, false);
   }
 
-  withScope<T>(vars: Record<string, CelType>, body: () => T): T {
-    this.scopes.push(new Map(Object.entries(vars)));
+  withScope<T>(vars: ReadonlyMap<string, CelType>, body: () => T): T {
+    this.scopes.push(vars);
     try {
       return body();
     } finally {
@@ -150,18 +164,18 @@ export class Checker {
       case '?:': {
         const [c, t, f] = node.args as [AstNode, AstNode, AstNode];
         const types = [this.check(c), this.check(t), this.check(f)];
-        return this.resolveCall(node, '_?_:_', undefined, types, ternarySpan(this.src, node));
+        return this.resolveCall(node, '_?_:_', undefined, types, 'ternary');
       }
       case '&&': case '||': return this.checkLogicalChain(node);
       case OPTIONAL_ENTRY_OP: return this.check(node.args as AstNode); // only inside literals, handled there
       case '!_': {
         const arg = node.args as AstNode;
-        return this.resolveCall(node, '!_', undefined, [this.check(arg)], { start: node.start, end: node.start + 1 });
+        return this.resolveCall(node, '!_', undefined, [this.check(arg)], 'prefix');
       }
       case '-_': {
         const arg = node.args as AstNode;
         const argType = arg.op === 'value' ? this.setType(arg, this.checkLiteral(arg, true)) : this.check(arg);
-        return this.resolveCall(node, '-_', undefined, [argType], { start: node.start, end: node.start + 1 });
+        return this.resolveCall(node, '-_', undefined, [argType], 'prefix');
       }
       default: {
         const fn = BINARY_FUNCTIONS[node.op];
@@ -171,7 +185,7 @@ export class Checker {
         }
         const [l, r] = node.args as [AstNode, AstNode];
         const types = [this.check(l), this.check(r)];
-        return this.resolveCall(node, fn, undefined, types, operatorSpan(this.src, node));
+        return this.resolveCall(node, fn, undefined, types, 'operator');
       }
     }
   }
@@ -243,12 +257,31 @@ export class Checker {
 
   private checkSelect(node: AstNode): CelType {
     // cel-go first tries the whole chain as a qualified identifier (authorizer.requestResource).
-    const q = this.qualifiedName(node);
-    if (q !== undefined && q.includes('.')) {
-      const t = this.lookupIdent(q);
-      if (t) return t;
+    if (this.mayBeQualifiedName(node)) {
+      const q = this.qualifiedName(node);
+      if (q !== undefined && q.includes('.')) {
+        const t = this.lookupIdent(q);
+        if (t) return t;
+      }
     }
     return this.checkSelectField(node, false);
+  }
+
+  /**
+   * False when the chain `node` ends cannot name anything as a qualified identifier: its root is
+   * not an identifier, or not the first segment of any dotted name of the environment (scopes
+   * never hold dotted names). Saves building and looking up the dotted name of most selections.
+   * Long chains are left to qualifiedName's memo.
+   */
+  private mayBeQualifiedName(node: AstNode): boolean {
+    const roots = this.env.qualifiedRoots;
+    if (!roots) return true;
+    let n = node;
+    for (let steps = 0; n.op === '.'; steps++) {
+      if (steps > 32) return true;
+      n = (n.args as [AstNode, string])[0];
+    }
+    return n.op === 'id' && roots.has(unalias(n.args as string));
   }
 
   private checkOptionalSelect(node: AstNode): CelType {
@@ -303,20 +336,19 @@ export class Checker {
 
   private checkIndex(node: AstNode): CelType {
     const [operand, index] = node.args as [AstNode, AstNode];
-    const span = indexSpan(this.src, node);
     const optional = node.op === '[?]';
     if (optional && !this.features.optionalTypes) {
-      this.report(CEL_CODES.syntax, span, "unsupported syntax '[?'");
+      this.report(CEL_CODES.syntax, indexSpan(this.src, node), "unsupported syntax '[?'");
       this.check(operand);
       this.check(index);
       return ERROR;
     }
     const types = [this.check(operand), this.check(index)];
-    return this.resolveCall(node, optional ? '_[?_]' : '_[_]', undefined, types, span);
+    return this.resolveCall(node, optional ? '_[?_]' : '_[_]', undefined, types, 'index');
   }
 
   private checkGlobalCall(node: AstNode): CelType {
-    const macro = matchMacro(this, node);
+    const macro = matchMacro(this.features, node);
     if (macro) return checkMacro(this, node, macro);
     const [alias, args] = node.args as [string, AstNode[]];
     const argTypes = args.map((a) => this.check(a));
@@ -324,13 +356,14 @@ export class Checker {
   }
 
   private checkMemberCall(node: AstNode): CelType {
-    const macro = matchMacro(this, node);
+    const macro = matchMacro(this.features, node);
     if (macro) return checkMacro(this, node, macro);
     const [name, target, args] = node.args as [string, AstNode, AstNode[]];
     if (name === STRUCT_CALL) return checkStructLiteral(this, node);
     // `optional.of(x)`, `sets.contains(a, b)`: a namespaced global function wins over a receiver.
     // Only names that end some dotted function can match, so most calls skip building the prefix.
-    const prefix = dottedFunctionSuffixes(this.env.functions).has(name) ? this.qualifiedName(target) : undefined;
+    this.functionSuffixes ??= dottedFunctionSuffixes(this.env.functions);
+    const prefix = this.functionSuffixes.has(name) ? this.qualifiedName(target) : undefined;
     if (prefix !== undefined && this.env.functions.has(`${prefix}.${name}`)) {
       const argTypes = args.map((a) => this.check(a));
       return this.resolveNamed(node, `${prefix}.${name}`, undefined, argTypes);
@@ -341,14 +374,13 @@ export class Checker {
   }
 
   private resolveNamed(node: AstNode, name: string, target: CelType | undefined, argTypes: CelType[]): CelType {
-    const span = callNameSpan(this.src, node);
     if (!this.env.functions.has(name)) {
       // Operators (`_+_`, `@in`) are not names anyone types.
       const callable = [...this.env.functions.keys()].filter((f) => /^[A-Za-z_][\w.]*$/.test(f));
-      this.report(CEL_CODES.undeclaredReference, span, `undeclared reference to '${name}' (in container '')`, nearestNames(name, callable));
+      this.report(CEL_CODES.undeclaredReference, callNameSpan(this.src, node), `undeclared reference to '${name}' (in container '')`, nearestNames(name, callable));
       return ERROR;
     }
-    return this.resolveCall(node, name, target, argTypes, span);
+    return this.resolveCall(node, name, target, argTypes, 'callName');
   }
 
   /**
@@ -356,14 +388,25 @@ export class Checker {
    * parameters accept the arguments matches; the first match's result is kept, a second match
    * with a different result widens it to dyn.
    */
-  resolveCall(node: AstNode, name: string, target: CelType | undefined, args: CelType[], span: Span): CelType {
-    const resolution = resolveOverload(this.env.functions.get(name) ?? [], target, args, this.mapping, () => `_var${this.typeVarCount++}`);
+  resolveCall(node: AstNode, name: string, target: CelType | undefined, args: CelType[], site: CallSite): CelType {
+    const resolution = resolveOverload(this.env.functions.get(name) ?? [], target, args, this.mapping, this.freshName);
     if (!resolution) {
-      this.noMatchingOverload(name, target === undefined ? args : [target, ...args], target !== undefined, span);
+      this.noMatchingOverload(name, target === undefined ? args : [target, ...args], target !== undefined, this.siteSpan(node, site));
       return ERROR;
     }
     this.overloads.set(node, resolution.ids);
     return resolution.result;
+  }
+
+  /** Where cel-go reports a call that does not resolve (located only then: it scans the source). */
+  private siteSpan(node: AstNode, site: CallSite): Span {
+    switch (site) {
+      case 'ternary': return ternarySpan(this.src, node);
+      case 'operator': return operatorSpan(this.src, node);
+      case 'index': return indexSpan(this.src, node);
+      case 'callName': return callNameSpan(this.src, node);
+      case 'prefix': return { start: node.start, end: node.start + 1 };
+    }
   }
 
   /** Report cel-go's no-matching-overload error for a call the checker synthesises (macros). */
@@ -389,7 +432,7 @@ export class Checker {
     for (let i = spine.length - 1; i >= 0; i--) {
       const node = spine[i];
       const right = this.check((node.args as [AstNode, AstNode])[1]);
-      acc = this.resolveCall(node, BINARY_FUNCTIONS[node.op], undefined, [acc, right], operatorSpan(this.src, node));
+      acc = this.resolveCall(node, BINARY_FUNCTIONS[node.op], undefined, [acc, right], 'operator');
       if (i > 0) this.setType(node, acc);
     }
     return acc;
@@ -458,8 +501,13 @@ export function checkAst(src: string, ast: AstNode, env: CheckerEnv): CheckOutpu
     if (!(e instanceof RangeError)) throw e;
     return { issues: [celIssue(CEL_CODES.syntax, 0, Math.min(1, src.length), 'expression recursion limit exceeded: 250')], programIssues: [], types: new Map(), overloads: new Map(), type: ERROR };
   }
-  const types = new Map<AstNode, CelType>();
-  for (const [n, t] of checker.types) types.set(n, substitute(checker.mapping, t, true));
+  // Resolved in place (re-setting an existing key while iterating visits each entry once).
+  const types = checker.types;
+  const mapping = checker.mapping;
+  types.forEach((t, n) => {
+    const resolved = substitute(mapping, t, true);
+    if (resolved !== t) types.set(n, resolved);
+  });
   const type = substitute(checker.mapping, rootType, true);
   const issues = checker.issues;
   if (issues.length === 0) issues.push(...validateLiterals(src, ast, types, env.features));
@@ -468,4 +516,61 @@ export function checkAst(src: string, ast: AstNode, env: CheckerEnv): CheckOutpu
   if (issues.length > MAX_ISSUES) issues.length = MAX_ISSUES;
   const program = issues.length === 0 ? programIssues(ast, (n) => checker.overloads.has(n), env.features) : [];
   return { issues, programIssues: program, types, overloads: checker.overloads, type };
+}
+
+/**
+ * The type checkAst gives the root of `ast` whatever the types of the variables it reads, as long
+ * as it reports no issue; undefined when the root's type may depend on them. That is when the
+ * root is a macro of constant type (has, all, exists, exists_one) or a call or operator whose
+ * overloads of its call style and arity all declare one concrete result type: resolution keeps
+ * the first match's result and widens to dyn only for a different one, so any successful
+ * resolution gives that type. Mirrors checkNode's dispatch (operators, logical chains, macros,
+ * namespaced functions, member calls).
+ */
+export function operandIndependentRootType(ast: AstNode, env: CheckerEnv): CelType | undefined {
+  const op = ast.op;
+  if (op === '!_') return uniformResult(env, '!_', false, 1);
+  if (op === 'call' || op === 'rcall') {
+    const macro = matchMacro(env.features, ast);
+    if (macro !== undefined) return CONSTANT_MACRO_TYPES.has(macro) ? BOOL : undefined;
+    if (op === 'call') {
+      const [alias, args] = ast.args as [string, AstNode[]];
+      const name = unalias(alias);
+      return env.functions.has(name) ? uniformResult(env, name, false, args.length) : undefined;
+    }
+    const [name, target, args] = ast.args as [string, AstNode, AstNode[]];
+    if (name === STRUCT_CALL) return undefined;
+    const prefix = dottedFunctionSuffixes(env.functions).has(name) ? plainQualifiedName(target) : undefined;
+    if (prefix !== undefined && env.functions.has(`${prefix}.${name}`)) return uniformResult(env, `${prefix}.${name}`, false, args.length);
+    return env.functions.has(name) ? uniformResult(env, name, true, args.length + 1) : undefined;
+  }
+  const fn = BINARY_FUNCTIONS[op];
+  return fn === undefined ? undefined : uniformResult(env, fn, false, 2);
+}
+
+/** Macros whose expansion always has type bool (checkMacro: has, and the predicates' comprehensions). */
+const CONSTANT_MACRO_TYPES: ReadonlySet<string> = new Set(['has', 'all', 'exists', 'exists_one', 'all2', 'exists2', 'exists_one2']);
+
+function uniformResult(env: CheckerEnv, name: string, member: boolean, arity: number): CelType | undefined {
+  const overloads = candidates(env.functions.get(name) ?? [], member, arity);
+  if (overloads.length === 0) return undefined;
+  const result = overloads[0].result;
+  if (hasParams(result)) return undefined;
+  for (let i = 1; i < overloads.length; i++) if (!isExactType(overloads[i].result, result)) return undefined;
+  return result;
+}
+
+/** Checker.qualifiedName without its memo: `a.b.c` when built only from identifiers and selections. */
+function plainQualifiedName(node: AstNode): string | undefined {
+  const fields: string[] = [];
+  let n = node;
+  while (n.op === '.') {
+    const [operand, field] = n.args as [AstNode, string];
+    fields.push(field);
+    n = operand;
+  }
+  if (n.op !== 'id') return undefined;
+  let name = unalias(n.args as string);
+  for (let i = fields.length - 1; i >= 0; i--) name = `${name}.${fields[i]}`;
+  return name;
 }

@@ -5,7 +5,8 @@
  * touches one expression of a document and the rest are re-checked unchanged.
  */
 import type { CelCheckResult, CelEnvironmentConfig, CelFeatures, CelIssue, CelType, ExpectedResult, OverloadDecl } from './api.js';
-import { type CheckOutput, type CheckerEnv, checkAst } from './checker.js';
+import { type CheckOutput, type CheckerEnv, checkAst, operandIndependentRootType } from './checker.js';
+import { types as utilTypes } from 'node:util';
 import { CODES } from '../engine/codes.js';
 import { CEL_CODES, celIssue } from './issues.js';
 import { type AstNode, parseCel } from './parse.js';
@@ -34,6 +35,58 @@ const CACHE_LIMIT = 2000;
 const SEEN_LIMIT = 8000;
 const EMPTY_TYPES = new Map<AstNode, CelType>();
 
+/**
+ * Function tables by the configuration's overload list (kubernetesOverloads returns one shared
+ * list per version, phase and options) and the two features standardOverloads depends on. A
+ * policy with spec.variables gets a new configuration for each of its expressions (their
+ * `variables` differ), and building the table from several hundred overloads each time showed up
+ * in profiles. Tables are never modified after they are built.
+ */
+const functionTables = new WeakMap<readonly OverloadDecl[], Map<string, ReadonlyMap<string, OverloadDecl[]>>>();
+
+function functionTable(config: CelEnvironmentConfig): ReadonlyMap<string, OverloadDecl[]> {
+  let byFeatures = functionTables.get(config.overloads);
+  if (!byFeatures) functionTables.set(config.overloads, (byFeatures = new Map()));
+  const key = `${config.features.crossTypeNumericComparisons}|${config.features.optionalTypes}`;
+  let functions = byFeatures.get(key);
+  if (!functions) {
+    const table = new Map<string, OverloadDecl[]>();
+    const seen = new Set<string>();
+    for (const o of [...standardOverloads(config.features), ...config.overloads]) {
+      const id = `${o.name}\u0000${o.id}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const list = table.get(o.name);
+      if (list) list.push(o);
+      else table.set(o.name, [o]);
+    }
+    byFeatures.set(key, (functions = table));
+  }
+  return functions;
+}
+
+/**
+ * First segments of the dotted names among `names` and the named types (CheckerEnv.qualifiedRoots);
+ * undefined when the named types cannot be listed: a Proxy (MAP's open-ended `Object.*` names) or
+ * an object with a prototype of its own.
+ */
+function dottedNameRoots(names: Array<Iterable<string>>, named: Record<string, CelType> | undefined): ReadonlySet<string> | undefined {
+  const lists = [...names];
+  if (named !== undefined) {
+    const proto: unknown = Object.getPrototypeOf(named);
+    if (utilTypes.isProxy(named) || (proto !== Object.prototype && proto !== null)) return undefined;
+    lists.push(Object.getOwnPropertyNames(named));
+  }
+  const roots = new Set<string>();
+  for (const list of lists) {
+    for (const name of list) {
+      const dot = name.indexOf('.');
+      if (dot >= 0) roots.add(name.slice(0, dot));
+    }
+  }
+  return roots;
+}
+
 export class CelEnvironment {
   private readonly env: CheckerEnv;
   private readonly cache = new Map<string, CachedCheck>();
@@ -49,17 +102,10 @@ export class CelEnvironment {
       // Guards against inherited members such as `toString` on a plain object.
       return typeof t === 'object' && t !== null && 'kind' in t ? (t as CelType) : undefined;
     };
-    const functions = new Map<string, OverloadDecl[]>();
-    const seen = new Set<string>();
-    for (const o of [...standardOverloads(config.features), ...config.overloads]) {
-      const key = `${o.name}\u0000${o.id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const list = functions.get(o.name);
-      if (list) list.push(o);
-      else functions.set(o.name, [o]);
-    }
-    this.env = { variables: new Map(Object.entries(config.variables)), typeIdents, lookupType, functions, features: config.features };
+    const functions = functionTable(config);
+    const variables = new Map(Object.entries(config.variables));
+    const qualifiedRoots = dottedNameRoots([variables.keys(), typeIdents.keys()], named);
+    this.env = { variables, typeIdents, lookupType, functions, features: config.features, qualifiedRoots };
   }
 
   get features(): CelFeatures {
@@ -76,6 +122,11 @@ export class CelEnvironment {
     return this.env.variables;
   }
 
+  /** See checker.ts operandIndependentRootType. */
+  operandIndependentRootType(ast: AstNode): CelType | undefined {
+    return operandIndependentRootType(ast, this.env);
+  }
+
   check(expression: string, expected?: ExpectedResult): CheckedExpression {
     const cached = this.checkCached(expression);
     const output = cached.output;
@@ -85,11 +136,8 @@ export class CelEnvironment {
     const overloads = output?.overloads;
     const type = output && issues.length === 0 ? output.type : undefined;
     if (type && expected) {
-      const mismatch = resultTypeMismatch(type, expected);
-      if (mismatch) {
-        const { start, end } = trimmedRange(expression);
-        issues.push(celIssue(CEL_CODES.wrongResultType, start, end, mismatch));
-      }
+      const mismatch = resultTypeIssue(expression, type, expected);
+      if (mismatch) issues.push(mismatch);
     }
     // Kubernetes creates the program only for an expression that compiled with the right type.
     if (issues.length === 0 && output) issues.push(...output.programIssues.map((i) => ({ ...i })));
@@ -137,6 +185,14 @@ export class CelEnvironment {
       return { ast: parsed.ast, failure: celIssue(CODES.internal, 0, expression.length, message) };
     }
   }
+}
+
+/** The issue (KCG1005) for an expression whose result type the consumer does not accept. */
+export function resultTypeIssue(expression: string, type: CelType, expected: ExpectedResult): CelIssue | undefined {
+  const mismatch = resultTypeMismatch(type, expected);
+  if (!mismatch) return undefined;
+  const { start, end } = trimmedRange(expression);
+  return celIssue(CEL_CODES.wrongResultType, start, end, mismatch);
 }
 
 /**

@@ -3,8 +3,8 @@
  * variables in scope, the libraries of the chosen Kubernetes version and phase, and the
  * result type the consumer enforces with its exact apiserver wording (§7.2).
  */
-import type { CelEnvironmentConfig, CelField, CelIssue, CelType, ExpectedResult, OverloadDecl } from './api.js';
-import { CelEnvironment, type AstNode, type CheckedExpression } from './environment.js';
+import type { CelEnvironmentConfig, CelFeatures, CelField, CelIssue, CelType, ExpectedResult, OverloadDecl } from './api.js';
+import { CelEnvironment, resultTypeIssue, type AstNode, type CheckedExpression } from './environment.js';
 import { CEL_CODES } from './issues.js';
 import { COST_CODE, costExceededMessage, estimateCost, ruleCostWithCardinality } from './cost.js';
 import type { KubernetesVersion } from '../engine/options.js';
@@ -17,7 +17,7 @@ import {
   kubernetesFeatures, kubernetesOverloads, minorOf, versionGatingIssues, type LibraryOptions, type Phase,
 } from './k8sLibraries.js';
 import { droppedFieldNotes } from './schemaTypes.js';
-import { allNodes } from './parse.js';
+import { allNodes, astIndex } from './parse.js';
 
 export interface BuiltEnvironment {
   config: CelEnvironmentConfig;
@@ -408,6 +408,89 @@ export function checkKubernetesCel(expression: string, env: BuiltEnvironment): K
     if (message) issues.push({ start: 0, end: expression.length, severity: 'error', code: COST_CODE, message });
   }
   return result;
+}
+
+/**
+ * The issues checkKubernetesCel(expression, wider) gives, derived from the clean result of
+ * checkKubernetesCel(expression, narrower) without checking the expression again; undefined when
+ * they cannot be derived. This is how a policy's dyn pass (the apiserver's API validation, where
+ * `object`, `oldObject` and `params` are dyn) reuses its schema-typed pass.
+ *
+ * `wider` must be `narrower` with some variables retyped as dyn: same version, phase, libraries,
+ * named types, features and variable names, every other variable of the same type, or not read by
+ * the expression. dyn is assignable to and from every type, so under such an environment the
+ * checker reports nothing the narrower check did not (a clean narrower check means a clean wider
+ * one): every identifier and function still resolves, every overload that matched still matches
+ * (more may: the result then widens to dyn), field selection on dyn gives dyn, comprehensions over
+ * dyn range over dyn, and every node's type is the narrower one with parts replaced by dyn. What can
+ * still differ, and is excluded here, is
+ * - the result type (KCG1005): derived only when the root's type cannot depend on its operands
+ *   (CelEnvironment.operandIndependentRootType), and checked against `wider`'s rule;
+ * - list and map literals, whose homogeneity check compares element types;
+ * - CRD cost and oldSelf rules (environments that have them are not derived).
+ * The rest is a function of the syntax and of what is the same in both: version gating (calls
+ * and variable names), literal arguments and regex programs (the same calls resolve), and the
+ * KCG1010 notes (a selection on a schema object in `wider` is one in `narrower` too). The policy
+ * checks verify this derivation against a real check over the corpora (see
+ * test/checks/dyn-pass-derivation.test.ts).
+ */
+export function issuesInWiderEnvironment(
+  expression: string,
+  narrowerResult: KubernetesCheckResult,
+  narrower: BuiltEnvironment,
+  wider: BuiltEnvironment,
+): CelIssue[] | undefined {
+  const ast = narrowerResult.ast;
+  if (!ast || narrowerResult.issues.length !== 0) return undefined;
+  const unreadable = retypedVariables(narrower, wider);
+  if (!unreadable) return undefined;
+  const index = astIndex(ast);
+  for (const node of index.literalChecks) if (node.op === 'list' || node.op === 'map') return undefined;
+  for (const name of unreadable) if (index.identifiers.includes(name)) return undefined;
+  const type = celEnvironmentFor(wider).operandIndependentRootType(ast);
+  if (!type) return undefined;
+  const mismatch = resultTypeIssue(expression, type, wider.expected);
+  return mismatch ? [mismatch] : [];
+}
+
+const retyped = new WeakMap<BuiltEnvironment, WeakMap<BuiltEnvironment, readonly string[] | null>>();
+
+/**
+ * Whether `wider` is `narrower` with some variables retyped as dyn (see issuesInWiderEnvironment):
+ * null if not; else the root names of the variables retyped otherwise, which the expression must
+ * not read. Per pair of environments (a policy's passes reuse theirs for every expression).
+ */
+function retypedVariables(narrower: BuiltEnvironment, wider: BuiltEnvironment): readonly string[] | null {
+  let perWider = retyped.get(narrower);
+  if (!perWider) retyped.set(narrower, (perWider = new WeakMap()));
+  let answer = perWider.get(wider);
+  if (answer === undefined) perWider.set(wider, (answer = compareEnvironments(narrower, wider)));
+  return answer;
+}
+
+function compareEnvironments(narrower: BuiltEnvironment, wider: BuiltEnvironment): readonly string[] | null {
+  if (wider.cost || narrower.cost || wider.oldSelfUncorrelatable || narrower.oldSelfUncorrelatable) return null;
+  if (wider.version !== narrower.version || wider.phase !== narrower.phase) return null;
+  const w = wider.config;
+  const n = narrower.config;
+  if (w.overloads !== n.overloads || w.types !== n.types || !sameFeatures(w.features, n.features)) return null;
+  const names = Object.keys(w.variables);
+  if (names.length !== Object.keys(n.variables).length) return null;
+  const unreadable: string[] = [];
+  for (const name of names) {
+    if (!Object.hasOwn(n.variables, name)) return null;
+    const wt = w.variables[name];
+    if (wt === n.variables[name] || wt.kind === 'dyn') continue;
+    // Retyped otherwise (e.g. `variables`, typed from each pass's own results): only if unread.
+    unreadable.push(name.includes('.') ? name.slice(0, name.indexOf('.')) : name);
+  }
+  return unreadable;
+}
+
+function sameFeatures(a: CelFeatures, b: CelFeatures): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a) as Array<keyof CelFeatures>;
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 /** The apiserver's wording for oldSelf on the uncorrelatable portion of a CRD schema. */

@@ -26,18 +26,28 @@ export function grammarIssue(src: string, root: AstNode): CelIssue | undefined {
   const stack = [root];
   while (stack.length) {
     const node = stack.pop()!;
-    if (node.op === 'call' || node.op === 'rcall') {
-      // ANTLR stops at the ')' after the comma.
-      if (trailingComma(src, node) !== undefined) found.push(celIssue(CEL_CODES.syntax, node.end - 1, node.end, "Syntax error: mismatched input ')' expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}"));
-    }
-    if (node.op === '?:') {
-      const middle = (node.args as AstNode[])[1];
-      if (middle.op === '?:' && !isParenthesized(src, middle, ternarySpan(src, node).end)) {
-        const q = ternarySpan(src, middle);
-        found.push(celIssue(CEL_CODES.syntax, q.start, q.end, "Syntax error: mismatched input '?' expecting ':'"));
-      }
-    }
+    grammarNodeIssues(src, node, found);
     stack.push(...childrenOf(node));
   }
-  return found.sort((a, b) => a.start - b.start)[0];
+  return firstGrammarIssue(found);
+}
+
+/** Such constructs at `node` itself (not below it), appended to `found`. */
+export function grammarNodeIssues(src: string, node: AstNode, found: CelIssue[]): void {
+  if (node.op === 'call' || node.op === 'rcall') {
+    // ANTLR stops at the ')' after the comma.
+    if (trailingComma(src, node) !== undefined) found.push(celIssue(CEL_CODES.syntax, node.end - 1, node.end, "Syntax error: mismatched input ')' expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}"));
+  }
+  if (node.op === '?:') {
+    const middle = (node.args as AstNode[])[1];
+    if (middle.op === '?:' && !isParenthesized(src, middle, ternarySpan(src, node).end)) {
+      const q = ternarySpan(src, middle);
+      found.push(celIssue(CEL_CODES.syntax, q.start, q.end, "Syntax error: mismatched input '?' expecting ':'"));
+    }
+  }
+}
+
+/** The issue grammarIssue reports among those found in a pre-order walk. */
+export function firstGrammarIssue(found: CelIssue[]): CelIssue | undefined {
+  return found.length === 0 ? undefined : found.sort((a, b) => a.start - b.start)[0];
 }

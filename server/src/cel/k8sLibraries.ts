@@ -4,7 +4,7 @@
  * Source of truth: data/k8s-cel-functions.json, a copy of docs/k8s-cel-functions.json.
  */
 import type { CelFeatures, CelIssue, CelType, OverloadDecl } from './api.js';
-import { allNodes, type AstNode } from './parse.js';
+import { astIndex, type AstNode } from './parse.js';
 import { CEL_CODES } from './issues.js';
 import { callNameSpan } from './locate.js';
 import type { KubernetesVersion } from '../engine/options.js';
@@ -320,6 +320,9 @@ export interface GatingContext {
  */
 export function versionGatingIssues(src: string, ast: AstNode, issues: readonly CelIssue[], env: GatingContext): CelIssue[] {
   const gated = gatedCalls(src, ast, env);
+  // The common case: nothing gated, nothing to reword (issues are sorted by start already when
+  // they come from the checker, but sort anyway exactly as below).
+  if (gated.length === 0 && issues.length === 0) return [];
   return [
     ...gated.map((g) => g.issue),
     ...issues.filter((i) => !gated.some((g) => g.explains(i))).map((i) => undeclaredFunctionIssue(i, env)),
@@ -352,8 +355,9 @@ interface GatedCall {
 function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] {
   const out: GatedCall[] = [];
   const features = env.features;
-  forEachNode(ast, (node) => {
-    if (node.op !== 'rcall') return;
+  const memberCalls = astIndex(ast).memberCalls;
+  for (let k = 0; k < memberCalls.length; k++) {
+    const node = memberCalls[k];
     const [name, target, args] = node.args as [string, AstNode, AstNode[]];
     let message: string | undefined;
     let loopVars: string[] = [];
@@ -374,7 +378,7 @@ function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] 
       message = `function 'existsOne' is not available in Kubernetes ${env.version}: it needs 1.33 (or use exists_one)`;
       loopVars = [args[0].args as string];
     }
-    if (!message) return;
+    if (!message) continue;
     // Located only for gated calls: most calls are fine, and locating scans the source.
     const span = callNameSpan(src, node);
     if (fromTarget) span.start = target.start;
@@ -388,7 +392,7 @@ function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] 
         return ref !== undefined && loopVars.includes(ref) && i.start >= node.start && i.end <= node.end;
       },
     });
-  });
+  }
   return out;
 }
 
@@ -426,7 +430,3 @@ function qualifiedName(node: AstNode): string | undefined {
   return parts.reverse().join('.');
 }
 
-/** Visits every node, iteratively (expressions may nest 250 deep). */
-function forEachNode(root: AstNode, visit: (n: AstNode) => void): void {
-  for (const n of allNodes(root)) visit(n);
-}

@@ -4,7 +4,7 @@
  * comprehension variables are scoped to the macro body, the range must be a list, map or dyn,
  * and a non-bool predicate is reported as the operator call the expansion would contain.
  */
-import type { CelType } from './api.js';
+import type { CelFeatures, CelType } from './api.js';
 import type { Checker } from './checker.js';
 import { CEL_CODES } from './issues.js';
 import { callNameSpan, nodeSpan } from './locate.js';
@@ -17,8 +17,7 @@ export type MacroKind =
   | 'optMap' | 'optFlatMap' | 'sortBy' | 'bind';
 
 /** Which macro (if any) a call is, by name, call style and argument count, under the enabled features. */
-export function matchMacro(checker: Checker, node: AstNode): MacroKind | undefined {
-  const f = checker.features;
+export function matchMacro(f: CelFeatures, node: AstNode): MacroKind | undefined {
   if (node.op === 'call') {
     const [name, args] = node.args as [string, AstNode[]];
     return name === 'has' && args.length === 1 ? 'has' : undefined;
@@ -70,9 +69,12 @@ function rangeVars(checker: Checker, range: AstNode, rangeType: CelType, twoVars
   }
 }
 
-function scopeOf(names: Array<string | undefined>, types: CelType[]): Record<string, CelType> {
-  const vars: Record<string, CelType> = {};
-  names.forEach((n, i) => { if (n !== undefined) vars[n] = types[i]; });
+function scopeOf(names: Array<string | undefined>, types: CelType[]): Map<string, CelType> {
+  const vars = new Map<string, CelType>();
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i];
+    if (n !== undefined) vars.set(n, types[i]);
+  }
   return vars;
 }
 
@@ -153,7 +155,6 @@ function checkComprehension(checker: Checker, node: AstNode, kind: MacroKind, ta
   const scope = twoVars ? scopeOf(names, [v1, v2]) : scopeOf(names, [v1]);
   const body = args.slice(names.length);
   const types = checker.withScope(scope, () => body.map((b) => checker.check(b)));
-  const span = callNameSpan(checker.src, node);
   const elem = twoVars ? v2 : v1;
   switch (kind) {
     case 'all': case 'all2':
@@ -183,14 +184,14 @@ function checkComprehension(checker: Checker, node: AstNode, kind: MacroKind, ta
       if (types.length === 2) requireBool(checker, node, types[0], '_?_:_', [types[0], entry, entry]);
       if (entry.kind === 'map') return entry;
       if (isWildcard(entry)) return mapOf(DYN, DYN);
-      checker.noMatchingOverload('cel.@mapInsert', [mapOf(DYN, DYN), entry], false, span);
+      checker.noMatchingOverload('cel.@mapInsert', [mapOf(DYN, DYN), entry], false, callNameSpan(checker.src, node));
       return ERROR;
     }
     case 'sortBy': {
       const key = checker.resolved(types[0]);
       const rangeT = checker.resolved(rangeType);
       if (!COMPARABLE_KINDS.has(key.kind) || (rangeT.kind !== 'list' && !isDyn(rangeT) && rangeT.kind !== 'error')) {
-        if (rangeT.kind === 'list' || isDyn(rangeT)) checker.noMatchingOverload('@sortByAssociatedKeys', [rangeT, listOf(key)], false, span);
+        if (rangeT.kind === 'list' || isDyn(rangeT)) checker.noMatchingOverload('@sortByAssociatedKeys', [rangeT, listOf(key)], false, callNameSpan(checker.src, node));
         return ERROR;
       }
       return rangeT.kind === 'list' ? rangeT : listOf(DYN);

@@ -27,10 +27,10 @@ export function resolveOverload(
   const actual = target === undefined ? args : [target, ...args];
   let result: CelType | undefined;
   const ids: string[] = [];
-  for (const o of overloads) {
-    if ((o.receiver === undefined) !== (target === undefined)) continue;
-    if (o.params.length + (o.receiver === undefined ? 0 : 1) !== actual.length) continue;
-    const { params, overloadResult } = instantiate(o, freshName);
+  for (const o of candidates(overloads, target !== undefined, actual.length)) {
+    const declared = declaration(o);
+    if (cannotMatch(actual, declared.params)) continue;
+    const { params, overloadResult } = instantiate(o, declared, freshName);
     if (!isAssignableList(mapping, actual, params)) continue;
     ids.push(o.id);
     const r = substitute(mapping, overloadResult, false);
@@ -39,6 +39,47 @@ export function resolveOverload(
   }
   return result === undefined ? undefined : { result, ids };
 }
+
+/**
+ * The overloads of one call style (member or global) and arity (receiver included), in their
+ * declared order: exactly those resolution tries. Per overload list (the lists of a function
+ * table are shared by every check in its environment).
+ */
+const byShape = new WeakMap<readonly OverloadDecl[], Map<number, readonly OverloadDecl[]>>();
+
+export function candidates(overloads: readonly OverloadDecl[], member: boolean, arity: number): readonly OverloadDecl[] {
+  let shapes = byShape.get(overloads);
+  if (!shapes) byShape.set(overloads, (shapes = new Map()));
+  const key = arity * 2 + (member ? 1 : 0);
+  let list = shapes.get(key);
+  if (!list) {
+    list = overloads.filter((o) => (o.receiver !== undefined) === member && o.params.length + (o.receiver === undefined ? 0 : 1) === arity);
+    shapes.set(key, list);
+  }
+  return list;
+}
+
+/**
+ * True when some argument can never be assigned to its declared parameter, whatever the
+ * bindings: both are concrete types (no type parameter, dyn, any or error at the top) of different
+ * kinds, other than null with a nullable kind (types.ts assignable). Such overloads fail
+ * isAssignableList without binding anything, so skipping them (and their instantiation) changes
+ * nothing but the work done; fresh type-variable names are never visible in results.
+ */
+function cannotMatch(actual: readonly CelType[], params: readonly CelType[]): boolean {
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i].kind;
+    const p = params[i].kind;
+    if (a === p || WILDCARD_KINDS.has(a) || WILDCARD_KINDS.has(p)) continue;
+    if (a === 'null_type' ? NULLABLE_KINDS.has(p) : p === 'null_type' ? NULLABLE_KINDS.has(a) : false) continue;
+    return true;
+  }
+  return false;
+}
+
+const WILDCARD_KINDS: ReadonlySet<string> = new Set(['param', 'dyn', 'any', 'error']);
+/** types.ts isNullable. */
+const NULLABLE_KINDS: ReadonlySet<string> = new Set(['opaque', 'object', 'any', 'duration', 'timestamp']);
 
 /**
  * An overload's declared parameter list (receiver first) and whether it mentions type
@@ -62,8 +103,7 @@ function declaration(o: OverloadDecl): Declared {
 }
 
 /** Renames the overload's type parameters to fresh variables so uses do not share bindings. */
-function instantiate(o: OverloadDecl, freshName: () => string): { params: readonly CelType[]; overloadResult: CelType } {
-  const { params: declared, generic } = declaration(o);
+function instantiate(o: OverloadDecl, { params: declared, generic }: Declared, freshName: () => string): { params: readonly CelType[]; overloadResult: CelType } {
   const result = o.result;
   if (!generic) return { params: declared, overloadResult: result };
   const fresh = new Map<string, string>();

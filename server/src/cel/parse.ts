@@ -7,8 +7,8 @@ import { Environment } from '@marcbachmann/cel-js';
 import type { CelIssue } from './api.js';
 import { CEL_CODES, celIssue } from './issues.js';
 import { type CelJsError, describe } from './parseErrors.js';
-import { grammarIssue } from './grammar.js';
-import { regroupRelations } from './precedence.js';
+import { firstGrammarIssue, grammarNodeIssues } from './grammar.js';
+import { regroupNode } from './precedence.js';
 import { type Rewritten, rewriteForCelJs } from './syntaxRewrite.js';
 
 /** The subset of cel-js's AST node we rely on (see node_modules/@marcbachmann/cel-js/lib/parser.js). */
@@ -85,14 +85,113 @@ export function childrenOf(node: AstNode): AstNode[] {
   }
 }
 
+/** Pushes childrenOf(node) onto `stack` in the same order, without building the array; returns how many. */
+export function pushChildren(stack: AstNode[], node: AstNode): number {
+  const a = node.args as unknown;
+  switch (node.op) {
+    case 'value': case 'id': return 0;
+    case '.': case '.?': stack.push((a as [AstNode, string])[0]); return 1;
+    case 'call': {
+      const args = (a as [string, AstNode[]])[1];
+      for (let i = 0; i < args.length; i++) stack.push(args[i]);
+      return args.length;
+    }
+    case 'rcall': {
+      const [, r, args] = a as [string, AstNode, AstNode[]];
+      stack.push(r);
+      for (let i = 0; i < args.length; i++) stack.push(args[i]);
+      return args.length + 1;
+    }
+    case 'map': {
+      const entries = a as Array<[AstNode, AstNode]>;
+      for (let i = 0; i < entries.length; i++) stack.push(entries[i][0], entries[i][1]);
+      return entries.length * 2;
+    }
+    case '!_': case '-_': case OPTIONAL_ENTRY_OP: stack.push(a as AstNode); return 1;
+    default: {
+      if (!Array.isArray(a)) return 0;
+      const list = a as AstNode[];
+      for (let i = 0; i < list.length; i++) stack.push(list[i]);
+      return list.length;
+    }
+  }
+}
+
+/**
+ * The nodes of a finished AST that the passes after type checking look at, each list in the
+ * pre-order of allNodes.
+ */
+export interface AstIndex {
+  /** Field selections, `.` and `.?` (dropped-field notes). */
+  selects: readonly AstNode[];
+  /** Names of the identifiers (`id` nodes, unaliased), each once: the variables it may read. */
+  identifiers: readonly string[];
+  /** Member calls, `rcall` (version gating). */
+  memberCalls: readonly AstNode[];
+  /** Calls (global or member) named `matches`, `find` or `findAll` (program checks). */
+  regexCalls: readonly AstNode[];
+  /**
+   * What literal validation looks at (validators.ts): list and map literals that no enclosing
+   * `format` or `bind` call exempts from the homogeneous-literal rule, and calls named
+   * `duration`, `timestamp` or `matches`.
+   */
+  literalChecks: readonly AstNode[];
+}
+
+/** Literals inside these calls may mix element types (strings ext `format`, `cel.bind`). */
+export const LITERAL_EXEMPT_CALLS: ReadonlySet<string> = new Set(['format', 'bind']);
+/** Calls whose constant arguments literal validation checks. */
+export const LITERAL_ARGUMENT_CALLS: ReadonlySet<string> = new Set(['duration', 'timestamp', 'matches']);
+const REGEX_CALLS: ReadonlySet<string> = new Set(['matches', 'find', 'findAll']);
+
+const indexes = new WeakMap<AstNode, AstIndex>();
+
+/**
+ * The AstIndex of a parsed expression, from one explicit-stack pre-order walk (pop a node, visit
+ * it, push its children in source order). Several passes run over every checked expression
+ * (version gating, dropped-field notes, literal validation, program checks), in every environment
+ * the expression is checked in; ASTs are immutable once parseCel returns them (and shared through
+ * its cache), so the walk is done once per AST. Only for finished ASTs, not inside parseCel.
+ */
+export function astIndex(root: AstNode): AstIndex {
+  let index = indexes.get(root);
+  if (!index) {
+    const selects: AstNode[] = [];
+    const identifiers: string[] = [];
+    const memberCalls: AstNode[] = [];
+    const regexCalls: AstNode[] = [];
+    const literalChecks: AstNode[] = [];
+    const stack: AstNode[] = [root];
+    // Whether an enclosing call exempts the node on `stack` at the same position.
+    const exemptStack: boolean[] = [false];
+    while (stack.length) {
+      const n = stack.pop()!;
+      const exempt = exemptStack.pop()!;
+      const op = n.op;
+      let childExempt = exempt;
+      if (op === 'id') {
+        const name = unalias(n.args as string);
+        if (!identifiers.includes(name)) identifiers.push(name);
+      } else if (op === '.' || op === '.?') selects.push(n);
+      else if (op === 'call' || op === 'rcall') {
+        const name = (n.args as [string])[0];
+        if (op === 'rcall') memberCalls.push(n);
+        if (REGEX_CALLS.has(name)) regexCalls.push(n);
+        if (LITERAL_ARGUMENT_CALLS.has(name)) literalChecks.push(n);
+        if (LITERAL_EXEMPT_CALLS.has(name)) childExempt = true;
+      } else if ((op === 'list' || op === 'map') && !exempt) literalChecks.push(n);
+      for (let i = pushChildren(stack, n); i > 0; i--) exemptStack.push(childExempt);
+    }
+    indexes.set(root, (index = { selects, identifiers, memberCalls, regexCalls, literalChecks }));
+  }
+  return index;
+}
+
 const nodeLists = new WeakMap<AstNode, readonly AstNode[]>();
 
 /**
- * Every node of a parsed expression in pre-order, as an explicit-stack walk visits it (pop a
- * node, visit it, push its children in source order). Several passes run over every checked
- * expression (version gating, dropped-field notes, program checks, cost), in every environment
- * the expression is checked in; ASTs are immutable once parseCel returns them (and shared through
- * its cache), so the walk is done once per AST. Only for finished ASTs, not inside parseCel.
+ * Every node of a finished AST in pre-order, as the explicit-stack walk of astIndex visits it;
+ * computed once per AST (cost estimation, editor features).
  */
 export function allNodes(root: AstNode): readonly AstNode[] {
   let list = nodeLists.get(root);
@@ -102,8 +201,7 @@ export function allNodes(root: AstNode): readonly AstNode[] {
     while (stack.length) {
       const n = stack.pop()!;
       out.push(n);
-      const children = childrenOf(n);
-      for (let i = 0; i < children.length; i++) stack.push(children[i]);
+      pushChildren(stack, n);
     }
     nodeLists.set(root, (list = out));
   }
@@ -112,17 +210,38 @@ export function allNodes(root: AstNode): readonly AstNode[] {
 
 /**
  * Nesting depth as cel-go's parser sees it: `a && b && c` chains are flattened (cel-go balances
- * them), everything else nests. Iterative, so it is safe on any input.
+ * them), everything else nests. Recursive, but every call is one level deeper and it stops past
+ * `limit` (operands of a same-operator chain, which stay at its depth, are walked iteratively),
+ * so it is safe on any input.
  */
 function exceedsDepth(root: AstNode, limit: number): boolean {
-  const stack: Array<[AstNode, number]> = [[root, 1]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
-    if (depth > limit) return true;
-    const isChain = node.op === '&&' || node.op === '||';
-    for (const c of childrenOf(node)) stack.push([c, isChain && c.op === node.op ? depth : depth + 1]);
+  return deeperThan(root, 1, limit);
+}
+
+function deeperThan(node: AstNode, depth: number, limit: number): boolean {
+  if (depth > limit) return true;
+  const op = node.op;
+  switch (op) {
+    case 'value': case 'id': return false;
+    case '.': case '.?': return deeperThan((node.args as [AstNode, string])[0], depth + 1, limit);
+    case '&&': case '||': {
+      const chain: AstNode[] = [node];
+      while (chain.length) {
+        const operands = chain.pop()!.args as AstNode[];
+        for (let i = 0; i < operands.length; i++) {
+          const c = operands[i];
+          if (c.op === op) chain.push(c);
+          else if (deeperThan(c, depth + 1, limit)) return true;
+        }
+      }
+      return false;
+    }
+    default: {
+      const children = childrenOf(node);
+      for (let i = 0; i < children.length; i++) if (deeperThan(children[i], depth + 1, limit)) return true;
+      return false;
+    }
   }
-  return false;
 }
 
 /**
@@ -137,8 +256,26 @@ function remapOffsets(root: AstNode, rewrite: Rewritten): void {
     node.start = rewrite.toOriginal(node.start);
     node.end = rewrite.toOriginal(node.end);
     if (node.op === '!_' && rewrite.optionalMarkers.has(node.start)) node.op = OPTIONAL_ENTRY_OP;
-    stack.push(...childrenOf(node));
+    pushChildren(stack, node);
   }
+}
+
+/**
+ * precedence.ts's regrouping and grammar.ts's checks in one pre-order walk: each node is
+ * regrouped before it is checked and before its (possibly new) children are pushed, so the checks
+ * see the regrouped tree as a separate walk after regroupRelations would (regrouping a node only
+ * changes nodes below it, and keeps the `end` of every node the checks read).
+ */
+function regroupAndCheckGrammar(src: string, root: AstNode): CelIssue | undefined {
+  const found: CelIssue[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    regroupNode(src, node);
+    grammarNodeIssues(src, node, found);
+    pushChildren(stack, node);
+  }
+  return firstGrammarIssue(found);
 }
 
 /**
@@ -151,7 +288,7 @@ function remapOffsets(root: AstNode, rewrite: Rewritten): void {
  * alive through every young-generation GC of its first (cold) check.
  */
 const parseCache = new Map<string, ParseOutcome>();
-const PARSE_CACHE_LIMIT = 256;
+const PARSE_CACHE_LIMIT = 64;
 
 export function parseCel(src: string): ParseOutcome {
   const hit = parseCache.get(src);
@@ -176,8 +313,7 @@ function parseUncached(src: string): ParseOutcome {
       const ast = parser().parse(text).ast as unknown as AstNode;
       if (exceedsDepth(ast, MAX_RECURSION_DEPTH)) return { issue: recursionIssue(src) };
       if (rewrite) remapOffsets(ast, rewrite);
-      regroupRelations(src, ast);
-      const rejected = grammarIssue(src, ast);
+      const rejected = regroupAndCheckGrammar(src, ast);
       return rejected ? { issue: rejected } : { ast };
     } catch (e) {
       if (e instanceof RangeError) return { issue: recursionIssue(src) };

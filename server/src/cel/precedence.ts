@@ -37,11 +37,20 @@ function regroup(src: string, e: MutableNode): void {
   e.args = right.args;
 }
 
+/**
+ * Regroups one node if it is an equality with an unparenthesised ordering on its right; its
+ * children afterwards are what a pre-order walk must visit next (parse.ts walks the tree once for
+ * this and the grammar checks).
+ */
+export function regroupNode(src: string, node: AstNode): void {
+  if (EQUALITY.has(node.op)) regroup(src, node as MutableNode);
+}
+
 export function regroupRelations(src: string, root: AstNode): void {
   const stack = [root];
   while (stack.length) {
     const node = stack.pop()!;
-    if (EQUALITY.has(node.op)) regroup(src, node as MutableNode);
+    regroupNode(src, node);
     stack.push(...childrenOf(node));
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { CelFeatures, CelIssue } from './api.js';
 import { CEL_CODES, celIssue } from './issues.js';
-import { type AstNode, allNodes } from './parse.js';
+import { type AstNode, astIndex } from './parse.js';
 import { re2SyntaxError } from './re2.js';
 
 /** The constant pattern argument of a regex call, if any. */
@@ -28,8 +28,10 @@ function patternArgument(node: AstNode, features: CelFeatures): AstNode | undefi
  * would not be a regex function, but every resolved `find` here is the Kubernetes one).
  */
 export function programIssues(ast: AstNode, resolved: (node: AstNode) => boolean, features: CelFeatures): CelIssue[] {
+  const calls = astIndex(ast).regexCalls;
+  if (calls.length === 0) return [];
   const issues: CelIssue[] = [];
-  for (const node of allNodes(ast)) {
+  for (const node of calls) {
     const pattern = patternArgument(node, features);
     if (pattern?.op === 'value' && typeof pattern.args === 'string' && resolved(node)) {
       const error = re2SyntaxError(pattern.args);

@@ -6,7 +6,7 @@
  * decide whether a property is exposable at all). Nothing here throws on odd input.
  */
 import type { CelField, CelIssue, CelType } from './api.js';
-import { allNodes, type AstNode } from './parse.js';
+import { astIndex, type AstNode } from './parse.js';
 import { selectSpan } from './locate.js';
 import { escape } from './escaping.js';
 import { lazyObjectType, listOf, mapOf, T } from './k8sTypes.js';
@@ -276,8 +276,9 @@ const APISERVER_DROPS_FIELD_CODE = 'KCG1010';
 /** KCG1010 info notes on selections of fields the apiserver drops from its types (Quantity). */
 export function droppedFieldNotes(src: string, ast: AstNode, typeOf: (node: AstNode) => CelType | undefined): CelIssue[] {
   const out: CelIssue[] = [];
-  for (const node of allNodes(ast)) {
-    if (node.op !== '.' && node.op !== '.?') continue;
+  const selects = astIndex(ast).selects;
+  for (let k = 0; k < selects.length; k++) {
+    const node = selects[k];
     const [operand, field] = node.args as [AstNode, string];
     let t = typeOf(operand);
     if (t?.kind === 'opaque' && t.name === 'optional_type' && t.params[0]) t = t.params[0];

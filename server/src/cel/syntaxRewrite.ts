@@ -49,38 +49,59 @@ function skipString(src: string, i: number, raw: boolean): number {
   return src.length;
 }
 
+const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; // A-Z a-z _
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
+/** What a number literal's scan consumes: [0-9A-Za-z_.]. */
+const isNumberPart = (c: number): boolean => isIdentPart(c) || c === 46;
+
+/**
+ * Whether the scan below could find anything: a struct literal needs a `{`, an optional entry a
+ * `?` inside a list (no `{` means no map or struct), a leading-dot double a `.` before a digit.
+ * Conservative (string contents count too); the scan decides.
+ */
+function mayNeedRewrite(src: string): boolean {
+  if (src.includes('{')) return true;
+  if (src.includes('?') && src.includes('[')) return true;
+  for (let i = src.indexOf('.'); i >= 0; i = src.indexOf('.', i + 1)) {
+    if (isDigit(src.charCodeAt(i + 1))) return true;
+  }
+  return false;
+}
+
 /** The rewrite, or undefined when the source needs none (the common case). */
 export function rewriteForCelJs(src: string): Rewritten | undefined {
-  if (!/[{?]|\.[0-9]/.test(src)) return undefined; // cheap pre-filter; the scan decides
+  if (!mayNeedRewrite(src)) return undefined; // cheap pre-filter; the scan decides
   const insertions: Insertion[] = [];
   const markers = new Set<number>();
   const brackets: Bracket[] = [];
   let previous: Previous = 'other';
   let i = 0;
   while (i < src.length) {
+    const code = src.charCodeAt(i);
+    if (code === 32 || code === 9 || code === 10 || code === 13 || code === 12) { i++; continue; }
     const c = src[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f') { i++; continue; }
     if (c === '/' && src[i + 1] === '/') {
       while (i < src.length && src[i] !== '\n') i++;
       continue;
     }
     if (c === '"' || c === "'") { i = skipString(src, i, false); previous = 'value'; continue; }
-    if (/[A-Za-z_]/.test(c)) {
-      if (/[rRbB]/.test(c) && (src[i + 1] === '"' || src[i + 1] === "'")) {
+    if (isIdentStart(code)) {
+      if ((c === 'r' || c === 'R' || c === 'b' || c === 'B') && (src[i + 1] === '"' || src[i + 1] === "'")) {
         i = skipString(src, i + 1, c === 'r' || c === 'R');
         previous = 'value';
         continue;
       }
       let j = i + 1;
-      while (j < src.length && /[A-Za-z0-9_]/.test(src[j])) j++;
+      while (j < src.length && isIdentPart(src.charCodeAt(j))) j++;
       const word = src.slice(i, j);
       previous = KEYWORDS.has(word) ? 'other' : LITERAL_KEYWORDS.has(word) ? 'value' : 'ident';
       i = j;
       continue;
     }
-    if (/[0-9]/.test(c)) {
+    if (isDigit(code)) {
       let j = i + 1;
-      while (j < src.length && /[0-9A-Za-z_.]/.test(src[j])) j++;
+      while (j < src.length && isNumberPart(src.charCodeAt(j))) j++;
       previous = 'value';
       i = j;
       continue;
@@ -108,10 +129,10 @@ export function rewriteForCelJs(src: string): Rewritten | undefined {
         break;
       case '.':
         // `.5` is a double in cel-go but not in cel-js: parse it as `0.5`.
-        if (previous !== 'ident' && previous !== 'value' && /[0-9]/.test(src[i + 1] ?? '')) {
+        if (previous !== 'ident' && previous !== 'value' && isDigit(src.charCodeAt(i + 1))) {
           insertions.push({ at: i, text: '0' });
           let j = i + 1;
-          while (j < src.length && /[0-9A-Za-z_.]/.test(src[j])) j++;
+          while (j < src.length && isNumberPart(src.charCodeAt(j))) j++;
           previous = 'value';
           i = j;
           continue;

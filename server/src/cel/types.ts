@@ -165,9 +165,17 @@ export function substitute(m: Substitution, t: CelType, paramsToDyn = false, dep
       return of === t.of ? t : typeOf(of);
     }
     case 'opaque': {
-      if (!t.params.length) return t;
-      const params = t.params.map((p) => substitute(m, p, paramsToDyn, depth + 1));
-      return params.every((p, i) => p === t.params[i]) ? t : { kind: 'opaque', name: t.name, params };
+      // Copied only from the first parameter that changes (optional_type(T) is everywhere).
+      let params: CelType[] | undefined;
+      for (let i = 0; i < t.params.length; i++) {
+        const p = substitute(m, t.params[i], paramsToDyn, depth + 1);
+        if (params) params.push(p);
+        else if (p !== t.params[i]) {
+          params = t.params.slice(0, i);
+          params.push(p);
+        }
+      }
+      return params ? { kind: 'opaque', name: t.name, params } : t;
     }
     default: return t;
   }

@@ -8,15 +8,8 @@ import { CEL_CODES, celIssue } from './issues.js';
 import { isValidDuration, isValidTimestamp, isValidTimestampSeconds } from './literals.js';
 import { isValidRe2 } from './re2.js';
 import { nodeSpan } from './locate.js';
-import { type AstNode, OPTIONAL_ENTRY_OP, childrenOf } from './parse.js';
+import { type AstNode, OPTIONAL_ENTRY_OP, astIndex } from './parse.js';
 import { formatType, isExactType, optionalValue } from './types.js';
-
-/** Literals inside these calls may mix element types (strings ext `format`, `cel.bind`). */
-const EXEMPT_CALLS = new Set(['format', 'bind']);
-
-function callName(node: AstNode): string | undefined {
-  return node.op === 'call' || node.op === 'rcall' ? (node.args as [string])[0] : undefined;
-}
 
 function stringLiteral(node: AstNode | undefined): string | undefined {
   return node?.op === 'value' && typeof node.args === 'string' ? node.args : undefined;
@@ -33,6 +26,16 @@ function intLiteral(node: AstNode | undefined): bigint | undefined {
 }
 
 export function validateLiterals(src: string, ast: AstNode, types: ReadonlyMap<AstNode, CelType>, features: CelFeatures): CelIssue[] {
+  // Only list and map literals (not exempted by an enclosing `format`/`bind`) and calls of the
+  // literal-checking functions can have findings; astIndex keeps them in the order of a pre-order
+  // walk. Most expressions have none that matter, and then nothing below is allocated.
+  const sites = astIndex(ast).literalChecks;
+  let relevant = false;
+  for (let k = 0; k < sites.length && !relevant; k++) {
+    const op = sites[k].op;
+    relevant = op === 'list' || op === 'map' || features.validateLiterals;
+  }
+  if (!relevant) return [];
   const issues: CelIssue[] = [];
   const mismatch = (node: AstNode, expected: CelType, found: CelType): void => {
     const span = nodeSpan(src, node);
@@ -42,15 +45,11 @@ export function validateLiterals(src: string, ast: AstNode, types: ReadonlyMap<A
     issues.push(celIssue(CEL_CODES.invalidLiteral, node.start, node.end, `invalid ${fn} argument`));
   };
 
-  const stack: Array<[AstNode, boolean]> = [[ast, false]];
-  while (stack.length) {
-    const [node, exempt] = stack.pop()!;
-    const name = callName(node);
-    if (!exempt && node.op === 'list') checkList(node);
-    if (!exempt && node.op === 'map') checkMap(node);
-    if (features.validateLiterals && name) checkLiteralArgument(node, name);
-    const childExempt = exempt || (name !== undefined && EXEMPT_CALLS.has(name));
-    for (const c of childrenOf(node)) stack.push([c, childExempt]);
+  for (let k = 0; k < sites.length; k++) {
+    const node = sites[k];
+    if (node.op === 'list') checkList(node);
+    else if (node.op === 'map') checkMap(node);
+    else if (features.validateLiterals) checkLiteralArgument(node, (node.args as [string])[0]);
   }
   return issues;
 

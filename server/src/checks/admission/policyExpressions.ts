@@ -1,5 +1,6 @@
 import type { CelIssue, CelType } from '../../cel/api.js';
-import { checkKubernetesCel, vapEnvironment, type BuiltEnvironment, type KubernetesCheckResult, type VapField } from '../../cel/environments.js';
+import { isDeepStrictEqual } from 'node:util';
+import { checkKubernetesCel, issuesInWiderEnvironment, vapEnvironment, type BuiltEnvironment, type KubernetesCheckResult, type VapField } from '../../cel/environments.js';
 import type { KubernetesVersion } from '../../engine/options.js';
 import type { CheckContext } from '../types.js';
 import { celAt, reportCelIssues, type YamlCel } from '../celInYaml.js';
@@ -33,6 +34,8 @@ export interface TypingPass {
 interface PassResult {
   pass: TypingPass;
   issues: Map<PolicyExpression, CelIssue[]>;
+  /** The expressions this pass really checked (not derived), with their environment and result. */
+  compiled: Map<PolicyExpression, { env: BuiltEnvironment; result: KubernetesCheckResult }>;
 }
 
 /** One expression of a pass, with the environment it was compiled in and its result. */
@@ -52,10 +55,28 @@ export function* compilePass(
   expressions: PolicyExpression[],
   envFor: EnvironmentFactory,
 ): Generator<CompiledExpression> {
+  yield* compileWith(version, pass, expressions, envFor, (e, env) => checkKubernetesCel(e.cel.source.value, env));
+}
+
+/** compilePass with another way to check each expression (a variable's must give its type). */
+function* compileWith<R extends { issues: CelIssue[]; type?: CelType }>(
+  version: KubernetesVersion,
+  pass: TypingPass,
+  expressions: PolicyExpression[],
+  envFor: EnvironmentFactory,
+  check: (e: PolicyExpression, env: BuiltEnvironment) => R,
+): Generator<{ expression: PolicyExpression; env: BuiltEnvironment; result: R }> {
   const variables: Array<{ name: string; type: CelType | undefined }> = [];
+  // Until a variable is declared, every expression of a field gets the same environment (the
+  // factories memoise on their inputs); most policies declare none, so ask once per field.
+  const withoutVariables = new Map<PolicyField, BuiltEnvironment>();
   for (const e of expressions) {
-    const env = envFor({ version, pass, variables: [...variables], field: e.field });
-    const result = checkKubernetesCel(e.cel.source.value, env);
+    let env = variables.length === 0 ? withoutVariables.get(e.field) : undefined;
+    if (!env) {
+      env = envFor({ version, pass, variables: [...variables], field: e.field });
+      if (variables.length === 0) withoutVariables.set(e.field, env);
+    }
+    const result = check(e, env);
     yield { expression: e, env, result };
     if (e.field === 'variable' && e.variableName !== undefined) {
       // A variable that fails to compile is still declared, as dyn (k8s-cel.md §2.5).
@@ -64,15 +85,61 @@ export function* compilePass(
   }
 }
 
+/**
+ * The dyn pass's issues of an expression derived from a schema-typed pass (issuesInWiderEnvironment),
+ * or undefined to check it. Never for a variable: its type, which the derivation does not give,
+ * types `variables.<name>` in the expressions after it.
+ */
+type Derivation = (e: PolicyExpression, env: BuiltEnvironment) => CelIssue[] | undefined;
+
 function runPass(
   version: KubernetesVersion,
   pass: TypingPass,
   expressions: PolicyExpression[],
   envFor: EnvironmentFactory,
+  derive?: Derivation,
 ): PassResult {
   const issues = new Map<PolicyExpression, CelIssue[]>();
-  for (const { expression, result } of compilePass(version, pass, expressions, envFor)) issues.set(expression, result.issues);
-  return { pass, issues };
+  const compiled = new Map<PolicyExpression, { env: BuiltEnvironment; result: KubernetesCheckResult }>();
+  const check = (e: PolicyExpression, env: BuiltEnvironment): { issues: CelIssue[]; type?: CelType } => {
+    const derived = derive && e.field !== 'variable' ? derive(e, env) : undefined;
+    if (derived) return { issues: derived };
+    const result = checkKubernetesCel(e.cel.source.value, env);
+    compiled.set(e, { env, result });
+    return result;
+  };
+  for (const { expression, result } of compileWith(version, pass, expressions, envFor, check)) issues.set(expression, result.issues);
+  return { pass, issues, compiled };
+}
+
+/**
+ * Switch, counters and verification mode of the dyn-pass derivation, for tests (it is a pure
+ * speed-up and must never change a finding): `enabled` off checks every expression of the dyn
+ * pass; with `verify` on, every derived result is also checked for real, any difference is
+ * recorded in `mismatches` and the real result used.
+ */
+export const dynPassDerivation = { enabled: true, verify: false, derived: 0, checked: 0, mismatches: [] as string[] };
+
+/** Derives the dyn pass from whichever typed pass checked the expression cleanly. */
+function fromTypedPasses(typed: PassResult[]): Derivation {
+  return (e, env) => {
+    for (const t of typed) {
+      const c = t.compiled.get(e);
+      if (!c) continue;
+      const derived = issuesInWiderEnvironment(e.cel.source.value, c.result, c.env, env);
+      if (!derived) continue;
+      dynPassDerivation.derived++;
+      if (!dynPassDerivation.verify) return derived;
+      const real = checkKubernetesCel(e.cel.source.value, env).issues;
+      dynPassDerivation.checked++;
+      if (!isDeepStrictEqual(real, derived)) {
+        dynPassDerivation.mismatches.push(`${JSON.stringify(e.cel.source.value)}: derived ${JSON.stringify(derived)}, checked ${JSON.stringify(real)}`);
+        return real;
+      }
+      return derived;
+    }
+    return undefined;
+  };
 }
 
 export type EnvironmentFactory = (args: {
@@ -102,15 +169,21 @@ export function checkPolicyExpressions(
   envFor: EnvironmentFactory = vapEnvironmentFactory,
 ): void {
   const version = ctx.options.kubernetesVersion;
-  const api = runPass(version, apiPass, expressions, envFor);
+  // The typed passes first: the dyn pass derives what it can from them (most expressions).
   const typed = typedPasses.map((p) => runPass(version, p, expressions, envFor));
+  const api = runPass(version, apiPass, expressions, envFor, typed.length && dynPassDerivation.enabled ? fromTypedPasses(typed) : undefined);
   for (const e of expressions) {
     const base = api.issues.get(e) ?? [];
     reportCelIssues(ctx, e.cel, base);
-    const seen = new Set(base.map(issueKey));
-    const extra = new Map<string, { issue: CelIssue; kinds: string[] }>();
+    // Built only when some typed pass has an issue here (most expressions have none).
+    let seen: Set<string> | undefined;
+    let extra: Map<string, { issue: CelIssue; kinds: string[] }> | undefined;
     for (const t of typed) {
-      for (const issue of t.issues.get(e) ?? []) {
+      const issues = t.issues.get(e);
+      if (!issues || issues.length === 0) continue;
+      seen ??= new Set(base.map(issueKey));
+      extra ??= new Map();
+      for (const issue of issues) {
         const key = issueKey(issue);
         if (seen.has(key)) continue;
         const entry = extra.get(key) ?? { issue, kinds: [] };
@@ -118,6 +191,7 @@ export function checkPolicyExpressions(
         extra.set(key, entry);
       }
     }
+    if (!extra) continue;
     for (const { issue, kinds } of extra.values()) {
       reportCelIssues(ctx, e.cel, [issue], {
         severity: (i) => (i.severity === 'error' ? 'warning' : i.severity),
