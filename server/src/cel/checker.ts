@@ -12,7 +12,7 @@ import { checkMacro, matchMacro } from './macros.js';
 import { type AstNode, OPTIONAL_ENTRY_OP, unalias } from './parse.js';
 import {
   BOOL, BYTES, DOUBLE, DYN, ERROR, INT, NULL, STRING, UINT, Substitution, containsError, formatType,
-  hasParams, isAssignableList, isDyn, isExactType, listOf, mapOf, mostGeneral, optionalOf, optionalValue, param, substitute, typeOf,
+  hasParams, isAssignablePair, isDyn, isExactType, listOf, mapOf, mostGeneral, optionalOf, optionalValue, param, substitute, typeOf,
 } from './types.js';
 import { candidates, formatCallSignature, resolveOverload } from './overloads.js';
 import { STRUCT_CALL } from './syntaxRewrite.js';
@@ -93,8 +93,8 @@ export class Checker {
   readonly issues: CelIssue[] = [];
   readonly mapping = new Substitution();
   private readonly scopes: Array<ReadonlyMap<string, CelType>> = [];
-  /** qualifiedName results by node (see there). */
-  private readonly qualifiedNames = new Map<AstNode, string | undefined>();
+  /** qualifiedName results by node (see there); created on first use. */
+  private qualifiedNames: Map<AstNode, string | undefined> | undefined;
   private typeVarCount = 0;
   /** dottedFunctionSuffixes of the environment's functions, once per check. */
   private functionSuffixes: ReadonlySet<string> | undefined;
@@ -119,13 +119,20 @@ export class Checker {
   /** Unique type-variable names for the whole expression (overload instantiation, empty literals). */
   private readonly freshName = (): string => `_var${this.typeVarCount++}`;
 
+  /** The types of `nodes`, checked in order. */
+  checkAll(nodes: readonly AstNode[]): CelType[] {
+    const types: CelType[] = [];
+    for (let i = 0; i < nodes.length; i++) types.push(this.check(nodes[i]));
+    return types;
+  }
+
   freshTypeVar(): CelType {
     return param(this.freshName());
   }
 
   /** isAssignable against the expression-wide substitution (commits bindings on success). */
   assignable(from: CelType, to: CelType): boolean {
-    return isAssignableList(this.mapping, [from], [to]);
+    return isAssignablePair(this.mapping, from, to);
   }
 
   resolved(t: CelType): CelType {
@@ -162,7 +169,10 @@ export class Checker {
       case 'list': return this.checkList(node);
       case 'map': return this.checkMap(node);
       case '?:': {
-        const [c, t, f] = node.args as [AstNode, AstNode, AstNode];
+        const nodeArgs = node.args as [AstNode, AstNode, AstNode];
+        const c = nodeArgs[0];
+        const t = nodeArgs[1];
+        const f = nodeArgs[2];
         const types = [this.check(c), this.check(t), this.check(f)];
         return this.resolveCall(node, '_?_:_', undefined, types, 'ternary');
       }
@@ -183,7 +193,9 @@ export class Checker {
           this.report(CEL_CODES.syntax, { start: node.start, end: node.end }, `Syntax error: unsupported expression '${node.op}'`);
           return ERROR;
         }
-        const [l, r] = node.args as [AstNode, AstNode];
+        const nodeArgs = node.args as [AstNode, AstNode];
+        const l = nodeArgs[0];
+        const r = nodeArgs[1];
         const types = [this.check(l), this.check(r)];
         return this.resolveCall(node, fn, undefined, types, 'operator');
       }
@@ -235,7 +247,7 @@ export class Checker {
     // Memoised per node: checkSelect asks for every link of a chain (`a.b.c.d`, then `a.b.c`, …),
     // which rebuilt the whole chain each time (quadratic in its length; the top self-time item).
     // Iterative down to the nearest known link, then built back up, so deep chains are safe.
-    const known = this.qualifiedNames;
+    const known = (this.qualifiedNames ??= new Map());
     if (known.has(node)) return known.get(node);
     const chain: AstNode[] = [];
     let n = node;
@@ -295,7 +307,9 @@ export class Checker {
 
   /** cel-go checkSelectField: selection on maps, objects, dyn, and optionals of those. */
   checkSelectField(node: AstNode, optional: boolean): CelType {
-    const [operand, field] = node.args as [AstNode, string];
+    const nodeArgs = node.args as [AstNode, string];
+    const operand = nodeArgs[0];
+    const field = nodeArgs[1];
     const operandType = this.resolved(this.check(operand));
     const inner = optionalValue(operandType);
     const target = inner ?? operandType;
@@ -335,7 +349,9 @@ export class Checker {
   }
 
   private checkIndex(node: AstNode): CelType {
-    const [operand, index] = node.args as [AstNode, AstNode];
+    const nodeArgs = node.args as [AstNode, AstNode];
+    const operand = nodeArgs[0];
+    const index = nodeArgs[1];
     const optional = node.op === '[?]';
     if (optional && !this.features.optionalTypes) {
       this.report(CEL_CODES.syntax, indexSpan(this.src, node), "unsupported syntax '[?'");
@@ -350,25 +366,30 @@ export class Checker {
   private checkGlobalCall(node: AstNode): CelType {
     const macro = matchMacro(this.features, node);
     if (macro) return checkMacro(this, node, macro);
-    const [alias, args] = node.args as [string, AstNode[]];
-    const argTypes = args.map((a) => this.check(a));
+    const nodeArgs = node.args as [string, AstNode[]];
+    const alias = nodeArgs[0];
+    const args = nodeArgs[1];
+    const argTypes = this.checkAll(args);
     return this.resolveNamed(node, unalias(alias), undefined, argTypes);
   }
 
   private checkMemberCall(node: AstNode): CelType {
     const macro = matchMacro(this.features, node);
     if (macro) return checkMacro(this, node, macro);
-    const [name, target, args] = node.args as [string, AstNode, AstNode[]];
+    const nodeArgs = node.args as [string, AstNode, AstNode[]];
+    const name = nodeArgs[0];
+    const target = nodeArgs[1];
+    const args = nodeArgs[2];
     if (name === STRUCT_CALL) return checkStructLiteral(this, node);
     // `optional.of(x)`, `sets.contains(a, b)`: a namespaced global function wins over a receiver.
     // Only names that end some dotted function can match, so most calls skip building the prefix.
     this.functionSuffixes ??= dottedFunctionSuffixes(this.env.functions);
     const prefix = this.functionSuffixes.has(name) ? this.qualifiedName(target) : undefined;
     if (prefix !== undefined && this.env.functions.has(`${prefix}.${name}`)) {
-      const argTypes = args.map((a) => this.check(a));
+      const argTypes = this.checkAll(args);
       return this.resolveNamed(node, `${prefix}.${name}`, undefined, argTypes);
     }
-    const argTypes = args.map((a) => this.check(a));
+    const argTypes = this.checkAll(args);
     const targetType = this.check(target);
     return this.resolveNamed(node, name, targetType, argTypes);
   }
@@ -534,11 +555,16 @@ export function operandIndependentRootType(ast: AstNode, env: CheckerEnv): CelTy
     const macro = matchMacro(env.features, ast);
     if (macro !== undefined) return CONSTANT_MACRO_TYPES.has(macro) ? BOOL : undefined;
     if (op === 'call') {
-      const [alias, args] = ast.args as [string, AstNode[]];
+      const nodeArgs = ast.args as [string, AstNode[]];
+      const alias = nodeArgs[0];
+      const args = nodeArgs[1];
       const name = unalias(alias);
       return env.functions.has(name) ? uniformResult(env, name, false, args.length) : undefined;
     }
-    const [name, target, args] = ast.args as [string, AstNode, AstNode[]];
+    const nodeArgs = ast.args as [string, AstNode, AstNode[]];
+    const name = nodeArgs[0];
+    const target = nodeArgs[1];
+    const args = nodeArgs[2];
     if (name === STRUCT_CALL) return undefined;
     const prefix = dottedFunctionSuffixes(env.functions).has(name) ? plainQualifiedName(target) : undefined;
     if (prefix !== undefined && env.functions.has(`${prefix}.${name}`)) return uniformResult(env, `${prefix}.${name}`, false, args.length);
@@ -565,7 +591,9 @@ function plainQualifiedName(node: AstNode): string | undefined {
   const fields: string[] = [];
   let n = node;
   while (n.op === '.') {
-    const [operand, field] = n.args as [AstNode, string];
+    const nodeArgs = n.args as [AstNode, string];
+    const operand = nodeArgs[0];
+    const field = nodeArgs[1];
     fields.push(field);
     n = operand;
   }

@@ -47,12 +47,21 @@ let nextObjectId = 1;
 const builtCache = new Map<string, BuiltEnvironment>();
 const BUILT_CACHE_LIMIT = 500;
 
+/** A key part that tells apart every value the builders take (objects by identity). */
 function identity(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
-  let id = objectIds.get(v);
+  switch (typeof v) {
+    case 'string': return `${v.length}"${v}`; // length-prefixed: no separator inside can mislead
+    case 'undefined': return 'u';
+    case 'boolean': return v ? 't' : 'f';
+    case 'number': return `d${v}`;
+    case 'object': case 'function': break;
+    default: return `?${String(v)}`; // bigint, symbol: not taken by any builder
+  }
+  if (v === null) return 'n';
+  let id = objectIds.get(v as object);
   if (id === undefined) {
     id = nextObjectId++;
-    objectIds.set(v, id);
+    objectIds.set(v as object, id);
   }
   return `#${id}`;
 }
@@ -386,12 +395,16 @@ export function celEnvironmentFor(env: BuiltEnvironment): CelEnvironment {
  */
 export function checkKubernetesCel(expression: string, env: BuiltEnvironment): KubernetesCheckResult {
   const checked = celEnvironmentFor(env).check(expression, env.expected);
-  const gating = { version: env.version, phase: env.phase, features: env.config.features, variables: env.config.variables };
-  const issues = (checked.ast ? versionGatingIssues(expression, checked.ast, checked.issues, gating) : checked.issues).map((i) =>
-    uncorrelatableOldSelf(i, env),
-  );
+  let issues = checked.ast
+    ? versionGatingIssues(expression, checked.ast, checked.issues, { version: env.version, phase: env.phase, features: env.config.features, variables: env.config.variables })
+    : checked.issues;
+  // Both are fresh arrays (check() copies its issues), so later pushes change nothing else.
+  if (env.oldSelfUncorrelatable) issues = issues.map((i) => uncorrelatableOldSelf(i, env));
   const result: KubernetesCheckResult = { ...checked, issues };
-  if (checked.ast) issues.push(...droppedFieldNotes(expression, checked.ast, checked.typeOf));
+  if (checked.ast) {
+    const notes = droppedFieldNotes(expression, checked.ast, checked.typeOf);
+    if (notes.length) issues.push(...notes);
+  }
   if (env.cost && checked.ast && !issues.some((i) => i.severity === 'error')) {
     const variableSchemas: Record<string, { schema: object; isResourceRoot: boolean }> = {
       self: { schema: env.cost.schema, isResourceRoot: env.cost.isResourceRoot },
@@ -445,8 +458,9 @@ export function issuesInWiderEnvironment(
   const unreadable = retypedVariables(narrower, wider);
   if (!unreadable) return undefined;
   const index = astIndex(ast);
-  for (const node of index.literalChecks) if (node.op === 'list' || node.op === 'map') return undefined;
-  for (const name of unreadable) if (index.identifiers.includes(name)) return undefined;
+  const literals = index.literalChecks;
+  for (let k = 0; k < literals.length; k++) if (literals[k].op === 'list' || literals[k].op === 'map') return undefined;
+  for (let k = 0; k < unreadable.length; k++) if (index.identifiers.includes(unreadable[k])) return undefined;
   const type = celEnvironmentFor(wider).operandIndependentRootType(ast);
   if (!type) return undefined;
   const mismatch = resultTypeIssue(expression, type, wider.expected);

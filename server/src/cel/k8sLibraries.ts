@@ -320,8 +320,7 @@ export interface GatingContext {
  */
 export function versionGatingIssues(src: string, ast: AstNode, issues: readonly CelIssue[], env: GatingContext): CelIssue[] {
   const gated = gatedCalls(src, ast, env);
-  // The common case: nothing gated, nothing to reword (issues are sorted by start already when
-  // they come from the checker, but sort anyway exactly as below).
+  // The common case, nothing gated and no issue, without the copies below.
   if (gated.length === 0 && issues.length === 0) return [];
   return [
     ...gated.map((g) => g.issue),
@@ -358,7 +357,10 @@ function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] 
   const memberCalls = astIndex(ast).memberCalls;
   for (let k = 0; k < memberCalls.length; k++) {
     const node = memberCalls[k];
-    const [name, target, args] = node.args as [string, AstNode, AstNode[]];
+    const nodeArgs = node.args as [string, AstNode, AstNode[]];
+    const name = nodeArgs[0];
+    const target = nodeArgs[1];
+    const args = nodeArgs[2];
     let message: string | undefined;
     let loopVars: string[] = [];
     let fromTarget = false;
@@ -421,7 +423,9 @@ function qualifiedName(node: AstNode): string | undefined {
   const parts: string[] = [];
   let n = node;
   while (n.op === '.') {
-    const [operand, field] = n.args as [AstNode, string];
+    const nodeArgs = n.args as [AstNode, string];
+    const operand = nodeArgs[0];
+    const field = nodeArgs[1];
     parts.push(field);
     n = operand;
   }

@@ -66,7 +66,9 @@ export function callNameSpan(src: string, node: AstNode): Span {
     const name = (node.args as [string, AstNode[]])[0]; // aliases (parse.ts) keep the length
     return { start: node.start, end: node.start + name.length };
   }
-  const [name, receiver] = node.args as [string, AstNode, AstNode[]];
+  const nodeArgs = node.args as [string, AstNode, AstNode[]];
+  const name = nodeArgs[0];
+  const receiver = nodeArgs[1];
   const dot = dotOffset(src, receiver);
   const start = src[dot] === '.' ? skipTrivia(src, dot + 1, false) : node.start;
   return src.startsWith(name, start) ? { start, end: start + name.length } : { start: node.start, end: node.end };

@@ -19,10 +19,15 @@ export type MacroKind =
 /** Which macro (if any) a call is, by name, call style and argument count, under the enabled features. */
 export function matchMacro(f: CelFeatures, node: AstNode): MacroKind | undefined {
   if (node.op === 'call') {
-    const [name, args] = node.args as [string, AstNode[]];
+    const nodeArgs = node.args as [string, AstNode[]];
+    const name = nodeArgs[0];
+    const args = nodeArgs[1];
     return name === 'has' && args.length === 1 ? 'has' : undefined;
   }
-  const [name, target, args] = node.args as [string, AstNode, AstNode[]];
+  const nodeArgs = node.args as [string, AstNode, AstNode[]];
+  const name = nodeArgs[0];
+  const target = nodeArgs[1];
+  const args = nodeArgs[2];
   const n = args.length;
   switch (name) {
     case 'all': case 'exists': case 'exists_one':
@@ -85,7 +90,9 @@ function requireBool(checker: Checker, node: AstNode, predicate: CelType, fn: st
 
 export function checkMacro(checker: Checker, node: AstNode, kind: MacroKind): CelType {
   if (kind === 'has') return checkHas(checker, node);
-  const [, target, args] = node.args as [string, AstNode, AstNode[]];
+  const nodeArgs = node.args as [string, AstNode, AstNode[]];
+  const target = nodeArgs[1];
+  const args = nodeArgs[2];
   switch (kind) {
     case 'bind': return checkBind(checker, args);
     case 'optMap': case 'optFlatMap': return checkOptMap(checker, node, target, args, kind === 'optFlatMap');
@@ -151,10 +158,12 @@ function checkComprehension(checker: Checker, node: AstNode, kind: MacroKind, ta
     checker.report(CEL_CODES.syntax, nodeSpan(checker.src, args[1]), `duplicate variable name: ${names[0]}`);
   }
   const rangeType = checker.check(target);
-  const [v1, v2] = rangeVars(checker, target, rangeType, twoVars);
+  const vars = rangeVars(checker, target, rangeType, twoVars);
+  const v1 = vars[0];
+  const v2 = vars[1];
   const scope = twoVars ? scopeOf(names, [v1, v2]) : scopeOf(names, [v1]);
   const body = args.slice(names.length);
-  const types = checker.withScope(scope, () => body.map((b) => checker.check(b)));
+  const types = checker.withScope(scope, () => checker.checkAll(body));
   const elem = twoVars ? v2 : v1;
   switch (kind) {
     case 'all': case 'all2':

@@ -5,7 +5,7 @@
  * match decides the result type, a later match with a different result widens it to dyn.
  */
 import type { CelType, OverloadDecl } from './api.js';
-import { DYN, type Substitution, hasParams, isAssignableList, isDyn, isExactType, renameParams, substitute } from './types.js';
+import { DYN, type Substitution, isAssignableList, isDyn, isExactType, listOf, mapOf, param, renameParams, substitute, typeOf } from './types.js';
 
 export interface Resolution {
   result: CelType;
@@ -27,13 +27,15 @@ export function resolveOverload(
   const actual = target === undefined ? args : [target, ...args];
   let result: CelType | undefined;
   const ids: string[] = [];
-  for (const o of candidates(overloads, target !== undefined, actual.length)) {
+  const tried = candidates(overloads, target !== undefined, actual.length);
+  for (let k = 0; k < tried.length; k++) {
+    const o = tried[k];
     const declared = declaration(o);
     if (cannotMatch(actual, declared.params)) continue;
-    const { params, overloadResult } = instantiate(o, declared, freshName);
-    if (!isAssignableList(mapping, actual, params)) continue;
+    const instance = instantiate(o, declared, freshName);
+    if (!isAssignableList(mapping, actual, instance.params)) continue;
     ids.push(o.id);
-    const r = substitute(mapping, overloadResult, false);
+    const r = substitute(mapping, instance.result, false);
     if (result === undefined) result = r;
     else if (!isDyn(result) && !isExactType(r, result)) result = DYN;
   }
@@ -88,7 +90,10 @@ const NULLABLE_KINDS: ReadonlySet<string> = new Set(['opaque', 'object', 'any', 
  */
 interface Declared {
   params: readonly CelType[];
-  generic: boolean;
+  /** Its type parameters' names, in the order instantiation meets them (params, then result). */
+  typeParams: readonly string[];
+  /** params and result, for an overload without type parameters (used as they are). */
+  plain: { params: readonly CelType[]; result: CelType };
 }
 const declaredOf = new WeakMap<OverloadDecl, Declared>();
 
@@ -96,23 +101,52 @@ function declaration(o: OverloadDecl): Declared {
   let d = declaredOf.get(o);
   if (!d) {
     const params = o.receiver === undefined ? o.params : [o.receiver, ...o.params];
-    d = { params, generic: params.some(hasParams) || hasParams(o.result) };
+    const typeParams: string[] = [];
+    for (const p of params) collectTypeParams(p, typeParams);
+    collectTypeParams(o.result, typeParams);
+    d = { params, typeParams, plain: { params, result: o.result } };
     declaredOf.set(o, d);
   }
   return d;
 }
 
-/** Renames the overload's type parameters to fresh variables so uses do not share bindings. */
-function instantiate(o: OverloadDecl, { params: declared, generic }: Declared, freshName: () => string): { params: readonly CelType[]; overloadResult: CelType } {
-  const result = o.result;
-  if (!generic) return { params: declared, overloadResult: result };
-  const fresh = new Map<string, string>();
-  const rename = (n: string): string => {
-    let v = fresh.get(n);
-    if (!v) fresh.set(n, (v = freshName()));
-    return v;
-  };
-  return { params: declared.map((p) => renameParams(p, rename)), overloadResult: renameParams(result, rename) };
+function collectTypeParams(t: CelType, into: string[]): void {
+  renameParams(t, (name) => {
+    if (!into.includes(name)) into.push(name);
+    return name;
+  });
+}
+
+/**
+ * The overload's declared parameters and result with its type parameters renamed to fresh type
+ * variables (one per parameter, in the order typeParams lists them), so that uses do not share
+ * bindings; the declaration itself when it has none.
+ */
+function instantiate(o: OverloadDecl, declared: Declared, freshName: () => string): { params: readonly CelType[]; result: CelType } {
+  const names = declared.typeParams;
+  if (names.length === 0) return declared.plain;
+  const fresh: CelType[] = [];
+  for (let i = 0; i < names.length; i++) fresh.push(param(freshName()));
+  const params: CelType[] = [];
+  for (let i = 0; i < declared.params.length; i++) params.push(renamed(declared.params[i], names, fresh));
+  return { params, result: renamed(o.result, names, fresh) };
+}
+
+/** renameParams with a fixed renaming: names[i] becomes fresh[i]. */
+function renamed(t: CelType, names: readonly string[], fresh: readonly CelType[]): CelType {
+  switch (t.kind) {
+    case 'param': return fresh[names.indexOf(t.name)];
+    case 'list': return listOf(renamed(t.elem, names, fresh));
+    case 'map': return mapOf(renamed(t.key, names, fresh), renamed(t.value, names, fresh));
+    case 'type': return typeOf(renamed(t.of, names, fresh));
+    case 'opaque': {
+      if (!t.params.length) return t;
+      const params: CelType[] = [];
+      for (let i = 0; i < t.params.length; i++) params.push(renamed(t.params[i], names, fresh));
+      return { kind: 'opaque', name: t.name, params };
+    }
+    default: return t;
+  }
 }
 
 /** cel-go's signature text in `found no matching overload`: `(T1, T2)` or `Recv.(T1)`. */

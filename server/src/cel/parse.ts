@@ -97,7 +97,9 @@ export function pushChildren(stack: AstNode[], node: AstNode): number {
       return args.length;
     }
     case 'rcall': {
-      const [, r, args] = a as [string, AstNode, AstNode[]];
+      const nodeArgs = a as [string, AstNode, AstNode[]];
+      const r = nodeArgs[1];
+      const args = nodeArgs[2];
       stack.push(r);
       for (let i = 0; i < args.length; i++) stack.push(args[i]);
       return args.length + 1;
@@ -162,13 +164,14 @@ export function astIndex(root: AstNode): AstIndex {
     const regexCalls: AstNode[] = [];
     const literalChecks: AstNode[] = [];
     const stack: AstNode[] = [root];
-    // Whether an enclosing call exempts the node on `stack` at the same position.
-    const exemptStack: boolean[] = [false];
+    // Exempting calls (`format`, `bind`) being walked, as the stack length after each was popped:
+    // the nodes popped from at or above that position are its descendants.
+    const exemptFrom: number[] = [];
     while (stack.length) {
       const n = stack.pop()!;
-      const exempt = exemptStack.pop()!;
+      while (exemptFrom.length && stack.length < exemptFrom[exemptFrom.length - 1]) exemptFrom.pop();
+      const exempt = exemptFrom.length > 0;
       const op = n.op;
-      let childExempt = exempt;
       if (op === 'id') {
         const name = unalias(n.args as string);
         if (!identifiers.includes(name)) identifiers.push(name);
@@ -178,9 +181,9 @@ export function astIndex(root: AstNode): AstIndex {
         if (op === 'rcall') memberCalls.push(n);
         if (REGEX_CALLS.has(name)) regexCalls.push(n);
         if (LITERAL_ARGUMENT_CALLS.has(name)) literalChecks.push(n);
-        if (LITERAL_EXEMPT_CALLS.has(name)) childExempt = true;
+        if (LITERAL_EXEMPT_CALLS.has(name) && !exempt) exemptFrom.push(stack.length);
       } else if ((op === 'list' || op === 'map') && !exempt) literalChecks.push(n);
-      for (let i = pushChildren(stack, n); i > 0; i--) exemptStack.push(childExempt);
+      pushChildren(stack, n);
     }
     indexes.set(root, (index = { selects, identifiers, memberCalls, regexCalls, literalChecks }));
   }
@@ -268,11 +271,14 @@ function remapOffsets(root: AstNode, rewrite: Rewritten): void {
  */
 function regroupAndCheckGrammar(src: string, root: AstNode): CelIssue | undefined {
   const found: CelIssue[] = [];
+  // The grammar checks look for a ',' (trailing comma) or a nested ternary (a '?'): without
+  // either in the text they find nothing, and only the regrouping is left to do.
+  const checkGrammar = src.includes(',') || src.includes('?');
   const stack = [root];
   while (stack.length) {
     const node = stack.pop()!;
     regroupNode(src, node);
-    grammarNodeIssues(src, node, found);
+    if (checkGrammar) grammarNodeIssues(src, node, found);
     pushChildren(stack, node);
   }
   return firstGrammarIssue(found);
@@ -286,21 +292,33 @@ function regroupAndCheckGrammar(src: string, root: AstNode): CelIssue | undefine
  * so sharing them is safe. Bounded; the oldest entry goes first. Kept small on purpose: the
  * passes of one policy run back to back, and a cache holding every AST of a large file kept them
  * alive through every young-generation GC of its first (cold) check.
+ *
+ * Two generations of at most PARSE_GENERATION entries each: when the current one is full it
+ * becomes the previous one (dropping the one before), and a hit in the previous one moves the
+ * entry back. So the last PARSE_GENERATION texts parsed or asked for are always kept, and no entry
+ * is ever deleted one by one: evicting the oldest entry of one Map per parse made every lookup
+ * scan the deleted slots at the front of its table.
  */
-const parseCache = new Map<string, ParseOutcome>();
-const PARSE_CACHE_LIMIT = 64;
+let parseCache = new Map<string, ParseOutcome>();
+let previousParses = new Map<string, ParseOutcome>();
+const PARSE_GENERATION = 128;
 
 export function parseCel(src: string): ParseOutcome {
   const hit = parseCache.get(src);
   if (hit) return hit;
-  const outcome = parseUncached(src);
+  const older = previousParses.get(src);
+  const outcome = older ?? parseUncached(src);
+  if (parseCache.size >= PARSE_GENERATION) {
+    previousParses = parseCache;
+    parseCache = new Map();
+  }
   parseCache.set(src, outcome);
-  if (parseCache.size > PARSE_CACHE_LIMIT) parseCache.delete(parseCache.keys().next().value!);
   return outcome;
 }
 
 function parseUncached(src: string): ParseOutcome {
-  if (countCodePoints(src, MAX_CODE_POINTS) > MAX_CODE_POINTS) {
+  // A string has at most as many code points as UTF-16 units: only long ones need counting.
+  if (src.length > MAX_CODE_POINTS && countCodePoints(src, MAX_CODE_POINTS) > MAX_CODE_POINTS) {
     const size = countCodePoints(src, Number.MAX_SAFE_INTEGER);
     return { issue: celIssue(CEL_CODES.syntax, 0, src.length, `expression code point size exceeds limit: size: ${size}, limit ${MAX_CODE_POINTS}`) };
   }

@@ -13,10 +13,14 @@ import { re2SyntaxError } from './re2.js';
 /** The constant pattern argument of a regex call, if any. */
 function patternArgument(node: AstNode, features: CelFeatures): AstNode | undefined {
   if (node.op === 'rcall') {
-    const [name, , args] = node.args as [string, AstNode, AstNode[]];
+    const nodeArgs = node.args as [string, AstNode, AstNode[]];
+    const name = nodeArgs[0];
+    const args = nodeArgs[2];
     if (name === 'find' || name === 'findAll' || (name === 'matches' && !features.validateLiterals)) return args[0];
   } else if (node.op === 'call') {
-    const [name, args] = node.args as [string, AstNode[]];
+    const nodeArgs = node.args as [string, AstNode[]];
+    const name = nodeArgs[0];
+    const args = nodeArgs[1];
     if (name === 'matches' && args.length === 2 && !features.validateLiterals) return args[1];
   }
   return undefined;

@@ -279,7 +279,9 @@ export function droppedFieldNotes(src: string, ast: AstNode, typeOf: (node: AstN
   const selects = astIndex(ast).selects;
   for (let k = 0; k < selects.length; k++) {
     const node = selects[k];
-    const [operand, field] = node.args as [AstNode, string];
+    const nodeArgs = node.args as [AstNode, string];
+    const operand = nodeArgs[0];
+    const field = nodeArgs[1];
     let t = typeOf(operand);
     if (t?.kind === 'opaque' && t.name === 'optional_type' && t.params[0]) t = t.params[0];
     if (t?.kind !== 'object') continue;

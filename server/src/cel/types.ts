@@ -93,13 +93,14 @@ export function isExactType(a: CelType, b: CelType): boolean {
     case 'opaque': {
       const o = b as typeof a;
       if (a.name !== o.name || a.params.length !== o.params.length) return false;
-      return a.params.every((p, i) => isExactType(p, o.params[i]));
+      for (let i = 0; i < a.params.length; i++) if (!isExactType(a.params[i], o.params[i])) return false;
+      return true;
     }
-    default: {
-      const pa = typeParams(a);
-      const pb = typeParams(b);
-      return pa.length === pb.length && pa.every((p, i) => isExactType(p, pb[i]));
-    }
+    // Same kind: compare the parameters (what typeParams lists), without building their lists.
+    case 'list': return isExactType(a.elem, (b as typeof a).elem);
+    case 'map': return isExactType(a.key, (b as typeof a).key) && isExactType(a.value, (b as typeof a).value);
+    case 'type': return isExactType(a.of, (b as typeof a).of);
+    default: return true;
   }
 }
 
@@ -219,23 +220,33 @@ export function mostGeneral(t1: CelType, t2: CelType): CelType {
   return isEqualOrLessSpecific(t1, t2) ? t1 : t2;
 }
 
-function isValidTypeSubstitution(m: Substitution, t1: CelType, t2: CelType & { kind: 'param' }, depth: number): { valid: boolean; hasSub: boolean } {
-  if (t1.kind === 'param' && t1.name === t2.name) return { valid: true, hasSub: true };
+interface SubstitutionCheck {
+  readonly valid: boolean;
+  readonly hasSub: boolean;
+}
+// The four answers, shared (read only): type checks ask this for every type parameter they meet.
+const VALID_BOUND: SubstitutionCheck = { valid: true, hasSub: true };
+const VALID_UNBOUND: SubstitutionCheck = { valid: true, hasSub: false };
+const INVALID_BOUND: SubstitutionCheck = { valid: false, hasSub: true };
+const INVALID_UNBOUND: SubstitutionCheck = { valid: false, hasSub: false };
+
+function isValidTypeSubstitution(m: Substitution, t1: CelType, t2: CelType & { kind: 'param' }, depth: number): SubstitutionCheck {
+  if (t1.kind === 'param' && t1.name === t2.name) return VALID_BOUND;
   const sub = m.find(t2.name);
   if (sub) {
-    if (isExactType(t1, sub)) return { valid: true, hasSub: true };
+    if (isExactType(t1, sub)) return VALID_BOUND;
     if (assignable(m, t1, sub, depth + 1)) {
       const general = mostGeneral(t1, sub);
       if (notReferencedIn(m, t2.name, general)) m.add(t2.name, general);
-      return { valid: true, hasSub: true };
+      return VALID_BOUND;
     }
-    return { valid: false, hasSub: true };
+    return INVALID_BOUND;
   }
   if (notReferencedIn(m, t2.name, t1)) {
     m.add(t2.name, t1);
-    return { valid: true, hasSub: false };
+    return VALID_UNBOUND;
   }
-  return { valid: false, hasSub: false };
+  return INVALID_UNBOUND;
 }
 
 function assignable(m: Substitution, t1: CelType, t2: CelType, depth: number): boolean {
@@ -251,12 +262,13 @@ function assignable(m: Substitution, t1: CelType, t2: CelType, depth: number): b
   if (t2.kind === 'null_type') return isNullable(t1);
   switch (t1.kind) {
     case 'type': return t2.kind === 'type';
-    case 'list': case 'map': case 'opaque': {
-      if (t1.kind !== t2.kind) return false;
-      if (t1.kind === 'opaque' && t1.name !== (t2 as typeof t1).name) return false;
-      const p1 = typeParams(t1);
-      const p2 = typeParams(t2);
-      return p1.length === p2.length && p1.every((p, i) => assignable(m, p, p2[i], depth + 1));
+    // Parameters compared in order, stopping at the first mismatch (what typeParams lists).
+    case 'list': return t2.kind === 'list' && assignable(m, t1.elem, t2.elem, depth + 1);
+    case 'map': return t2.kind === 'map' && assignable(m, t1.key, t2.key, depth + 1) && assignable(m, t1.value, t2.value, depth + 1);
+    case 'opaque': {
+      if (t2.kind !== 'opaque' || t1.name !== t2.name || t1.params.length !== t2.params.length) return false;
+      for (let i = 0; i < t1.params.length; i++) if (!assignable(m, t1.params[i], t2.params[i], depth + 1)) return false;
+      return true;
     }
     case 'object': return t2.kind === 'object' && t2.name === t1.name;
     default: return t1.kind === t2.kind;
@@ -283,6 +295,14 @@ export function isAssignableList(m: Substitution, l1: readonly CelType[], l2: re
     }
   }
   return true;
+}
+
+/** isAssignableList of one pair, without building the lists. */
+export function isAssignablePair(m: Substitution, t1: CelType, t2: CelType): boolean {
+  const mark = m.mark();
+  if (assignable(m, t1, t2, 0)) return true;
+  m.rollback(mark);
+  return false;
 }
 
 /** Renames every type parameter in `t` through `rename` (fresh type variables per overload use). */

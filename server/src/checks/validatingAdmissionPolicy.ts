@@ -8,13 +8,17 @@ import { checkPolicyExpressions, type PolicyExpression } from './admission/polic
 /** spec.* CEL fields in the apiserver's compile order (k8s-cel.md §1.1). */
 function collectExpressions(ctx: CheckContext, spec: unknown): PolicyExpression[] {
   const out: PolicyExpression[] = [...collectMatchConditions(ctx, spec), ...collectVariables(ctx, spec)];
-  for (const [i, val] of seqItems(getIn(spec, ['validations'])).entries()) {
+  const validations = seqItems(getIn(spec, ['validations']));
+  for (let i = 0; i < validations.length; i++) {
+    const val = validations[i];
     const cel = celAt(ctx, getIn(val, ['expression']), 'validations[].expression');
     if (cel) out.push({ field: 'validation', cel, label: `validations[${i}].expression` });
     const msg = celAt(ctx, getIn(val, ['messageExpression']), 'validations[].messageExpression');
     if (msg) out.push({ field: 'messageExpression', cel: msg, label: `validations[${i}].messageExpression` });
   }
-  for (const [i, a] of seqItems(getIn(spec, ['auditAnnotations'])).entries()) {
+  const annotations = seqItems(getIn(spec, ['auditAnnotations']));
+  for (let i = 0; i < annotations.length; i++) {
+    const a = annotations[i];
     const cel = celAt(ctx, getIn(a, ['valueExpression']), 'auditAnnotations[].valueExpression');
     if (cel) out.push({ field: 'auditAnnotation', cel, label: `auditAnnotations[${i}].valueExpression` });
   }

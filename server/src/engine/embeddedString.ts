@@ -162,7 +162,12 @@ function singleLineQuoted(node: Scalar): EmbeddedString | undefined {
   if (source.length < 2 || source[0] !== quote || source[source.length - 1] !== quote) return undefined;
   const inner = source.slice(1, -1);
   if (inner.includes(quote) || inner.includes('\\') || inner.includes('\n') || inner.includes('\r')) return undefined;
-  if (inner !== node.value) return undefined;
+  // Without escapes, quotes and line breaks `yaml` resolves such a scalar to exactly `inner`
+  // (resolve-flow-scalar.ts: nothing to unescape, fold or trim), so comparing lengths is enough to
+  // catch anything unexpected. Comparing the strings themselves cost several µs per expression on a
+  // cold start: `yaml` builds a double-quoted value one character at a time, and the comparison
+  // had to flatten that string, which nothing else ever reads (the checks use `inner`).
+  if (typeof node.value !== 'string' || inner.length !== node.value.length) return undefined;
   return contiguous(inner, token.offset + 1);
 }
 

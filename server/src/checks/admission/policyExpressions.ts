@@ -33,9 +33,10 @@ export interface TypingPass {
 
 interface PassResult {
   pass: TypingPass;
-  issues: Map<PolicyExpression, CelIssue[]>;
+  /** By the expression's position in the policy's list. */
+  issues: CelIssue[][];
   /** The expressions this pass really checked (not derived), with their environment and result. */
-  compiled: Map<PolicyExpression, { env: BuiltEnvironment; result: KubernetesCheckResult }>;
+  compiled: Array<{ env: BuiltEnvironment; result: KubernetesCheckResult } | undefined>;
 }
 
 /** One expression of a pass, with the environment it was compiled in and its result. */
@@ -55,32 +56,48 @@ export function* compilePass(
   expressions: PolicyExpression[],
   envFor: EnvironmentFactory,
 ): Generator<CompiledExpression> {
-  yield* compileWith(version, pass, expressions, envFor, (e, env) => checkKubernetesCel(e.cel.source.value, env));
+  const scope = new PassScope(version, pass, envFor);
+  for (const e of expressions) {
+    const env = scope.environment(e);
+    const result = checkKubernetesCel(e.cel.source.value, env);
+    yield { expression: e, env, result };
+    scope.compiled(e, result);
+  }
 }
 
-/** compilePass with another way to check each expression (a variable's must give its type). */
-function* compileWith<R extends { issues: CelIssue[]; type?: CelType }>(
-  version: KubernetesVersion,
-  pass: TypingPass,
-  expressions: PolicyExpression[],
-  envFor: EnvironmentFactory,
-  check: (e: PolicyExpression, env: BuiltEnvironment) => R,
-): Generator<{ expression: PolicyExpression; env: BuiltEnvironment; result: R }> {
-  const variables: Array<{ name: string; type: CelType | undefined }> = [];
-  // Until a variable is declared, every expression of a field gets the same environment (the
-  // factories memoise on their inputs); most policies declare none, so ask once per field.
-  const withoutVariables = new Map<PolicyField, BuiltEnvironment>();
-  for (const e of expressions) {
-    let env = variables.length === 0 ? withoutVariables.get(e.field) : undefined;
+/**
+ * What the expressions of a pass are compiled in: the environment holding the variables compiled
+ * before each (see compilePass).
+ */
+class PassScope {
+  private readonly variables: Array<{ name: string; type: CelType | undefined }> = [];
+  /**
+   * Until a variable is declared, every expression of a field gets the same environment (the
+   * factories memoise on their inputs); most policies declare none, so ask once per field.
+   */
+  private readonly withoutVariables = new Map<PolicyField, BuiltEnvironment>();
+
+  constructor(
+    private readonly version: KubernetesVersion,
+    private readonly pass: TypingPass,
+    private readonly envFor: EnvironmentFactory,
+  ) {}
+
+  environment(e: PolicyExpression): BuiltEnvironment {
+    const none = this.variables.length === 0;
+    let env = none ? this.withoutVariables.get(e.field) : undefined;
     if (!env) {
-      env = envFor({ version, pass, variables: [...variables], field: e.field });
-      if (variables.length === 0) withoutVariables.set(e.field, env);
+      env = this.envFor({ version: this.version, pass: this.pass, variables: [...this.variables], field: e.field });
+      if (none) this.withoutVariables.set(e.field, env);
     }
-    const result = check(e, env);
-    yield { expression: e, env, result };
+    return env;
+  }
+
+  /** After `e` compiled: a variable's result declares it for the expressions after it. */
+  compiled(e: PolicyExpression, result: { issues: CelIssue[]; type?: CelType }): void {
     if (e.field === 'variable' && e.variableName !== undefined) {
       // A variable that fails to compile is still declared, as dyn (k8s-cel.md §2.5).
-      variables.push({ name: e.variableName, type: result.issues.some((i) => i.severity === 'error') ? undefined : result.type });
+      this.variables.push({ name: e.variableName, type: result.issues.some((i) => i.severity === 'error') ? undefined : result.type });
     }
   }
 }
@@ -90,7 +107,7 @@ function* compileWith<R extends { issues: CelIssue[]; type?: CelType }>(
  * or undefined to check it. Never for a variable: its type, which the derivation does not give,
  * types `variables.<name>` in the expressions after it.
  */
-type Derivation = (e: PolicyExpression, env: BuiltEnvironment) => CelIssue[] | undefined;
+type Derivation = (k: number, e: PolicyExpression, env: BuiltEnvironment) => CelIssue[] | undefined;
 
 function runPass(
   version: KubernetesVersion,
@@ -99,16 +116,24 @@ function runPass(
   envFor: EnvironmentFactory,
   derive?: Derivation,
 ): PassResult {
-  const issues = new Map<PolicyExpression, CelIssue[]>();
-  const compiled = new Map<PolicyExpression, { env: BuiltEnvironment; result: KubernetesCheckResult }>();
-  const check = (e: PolicyExpression, env: BuiltEnvironment): { issues: CelIssue[]; type?: CelType } => {
-    const derived = derive && e.field !== 'variable' ? derive(e, env) : undefined;
-    if (derived) return { issues: derived };
+  const issues: CelIssue[][] = [];
+  const compiled: PassResult['compiled'] = [];
+  const scope = new PassScope(version, pass, envFor);
+  for (let k = 0; k < expressions.length; k++) {
+    const e = expressions[k];
+    const env = scope.environment(e);
+    // Derived issues never declare a variable (derive skips them), so scope.compiled has nothing to do.
+    const derived = derive && e.field !== 'variable' ? derive(k, e, env) : undefined;
+    compiled.push(undefined);
+    if (derived) {
+      issues.push(derived);
+      continue;
+    }
     const result = checkKubernetesCel(e.cel.source.value, env);
-    compiled.set(e, { env, result });
-    return result;
-  };
-  for (const { expression, result } of compileWith(version, pass, expressions, envFor, check)) issues.set(expression, result.issues);
+    compiled[k] = { env, result };
+    issues.push(result.issues);
+    scope.compiled(e, result);
+  }
   return { pass, issues, compiled };
 }
 
@@ -122,9 +147,9 @@ export const dynPassDerivation = { enabled: true, verify: false, derived: 0, che
 
 /** Derives the dyn pass from whichever typed pass checked the expression cleanly. */
 function fromTypedPasses(typed: PassResult[]): Derivation {
-  return (e, env) => {
-    for (const t of typed) {
-      const c = t.compiled.get(e);
+  return (index, e, env) => {
+    for (let k = 0; k < typed.length; k++) {
+      const c = typed[k].compiled[index];
       if (!c) continue;
       const derived = issuesInWiderEnvironment(e.cel.source.value, c.result, c.env, env);
       if (!derived) continue;
@@ -172,15 +197,17 @@ export function checkPolicyExpressions(
   // The typed passes first: the dyn pass derives what it can from them (most expressions).
   const typed = typedPasses.map((p) => runPass(version, p, expressions, envFor));
   const api = runPass(version, apiPass, expressions, envFor, typed.length && dynPassDerivation.enabled ? fromTypedPasses(typed) : undefined);
-  for (const e of expressions) {
-    const base = api.issues.get(e) ?? [];
-    reportCelIssues(ctx, e.cel, base);
+  for (let k = 0; k < expressions.length; k++) {
+    const e = expressions[k];
+    const base = api.issues[k];
+    if (base.length) reportCelIssues(ctx, e.cel, base);
     // Built only when some typed pass has an issue here (most expressions have none).
     let seen: Set<string> | undefined;
     let extra: Map<string, { issue: CelIssue; kinds: string[] }> | undefined;
-    for (const t of typed) {
-      const issues = t.issues.get(e);
-      if (!issues || issues.length === 0) continue;
+    for (let j = 0; j < typed.length; j++) {
+      const t = typed[j];
+      const issues = t.issues[k];
+      if (issues.length === 0) continue;
       seen ??= new Set(base.map(issueKey));
       extra ??= new Map();
       for (const issue of issues) {

@@ -20,7 +20,9 @@ const RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const',
 
 export function collectMatchConditions(ctx: CheckContext, spec: unknown): PolicyExpression[] {
   const out: PolicyExpression[] = [];
-  for (const [i, mc] of seqItems(getIn(spec, ['matchConditions'])).entries()) {
+  const conditions = seqItems(getIn(spec, ['matchConditions']));
+  for (let i = 0; i < conditions.length; i++) {
+    const mc = conditions[i];
     const cel = celAt(ctx, getIn(mc, ['expression']), 'matchConditions[].expression');
     if (cel) out.push({ field: 'matchCondition', cel, label: `matchConditions[${i}].expression` });
   }
@@ -31,7 +33,9 @@ export function collectMatchConditions(ctx: CheckContext, spec: unknown): Policy
 export function collectVariables(ctx: CheckContext, spec: unknown): PolicyExpression[] {
   const out: PolicyExpression[] = [];
   const seenNames = new Set<string>();
-  for (const [i, v] of seqItems(getIn(spec, ['variables'])).entries()) {
+  const variables = seqItems(getIn(spec, ['variables']));
+  for (let i = 0; i < variables.length; i++) {
+    const v = variables[i];
     const nameNode = getIn(v, ['name']) as { range?: [number, number, number] } | undefined;
     const name = scalarString(nameNode);
     if (name !== undefined && nameNode?.range) {
