@@ -121,8 +121,9 @@ export class Checker {
 
   /** The types of `nodes`, checked in order. */
   checkAll(nodes: readonly AstNode[]): CelType[] {
-    const types: CelType[] = [];
-    for (let i = 0; i < nodes.length; i++) types.push(this.check(nodes[i]));
+    // Sized up front: a call's arguments are few, and a pushed-to empty list makes room for 17.
+    const types = new Array<CelType>(nodes.length);
+    for (let i = 0; i < nodes.length; i++) types[i] = this.check(nodes[i]);
     return types;
   }
 
@@ -269,12 +270,12 @@ export class Checker {
 
   private checkSelect(node: AstNode): CelType {
     // cel-go first tries the whole chain as a qualified identifier (authorizer.requestResource).
-    if (this.mayBeQualifiedName(node)) {
-      const q = this.qualifiedName(node);
-      if (q !== undefined && q.includes('.')) {
-        const t = this.lookupIdent(q);
-        if (t) return t;
-      }
+    // When the chain cannot be one, neither can the shorter chains below it (same root).
+    if (!this.mayBeQualifiedName(node)) return this.checkSelectField(node, false, true);
+    const q = this.qualifiedName(node);
+    if (q !== undefined && q.includes('.')) {
+      const t = this.lookupIdent(q);
+      if (t) return t;
     }
     return this.checkSelectField(node, false);
   }
@@ -305,12 +306,18 @@ export class Checker {
     return this.checkSelectField(node, true);
   }
 
-  /** cel-go checkSelectField: selection on maps, objects, dyn, and optionals of those. */
-  checkSelectField(node: AstNode, optional: boolean): CelType {
+  /**
+   * cel-go checkSelectField: selection on maps, objects, dyn, and optionals of those.
+   * `plainChain`: the chain `node` ends is known not to be a qualified name (checkSelect), so a
+   * plain selection operand is checked as a field selection directly, as checkSelect would.
+   */
+  checkSelectField(node: AstNode, optional: boolean, plainChain = false): CelType {
     const nodeArgs = node.args as [AstNode, string];
     const operand = nodeArgs[0];
     const field = nodeArgs[1];
-    const operandType = this.resolved(this.check(operand));
+    const operandType = this.resolved(
+      plainChain && operand.op === '.' ? this.setType(operand, this.checkSelectField(operand, false, true)) : this.check(operand),
+    );
     const inner = optionalValue(operandType);
     const target = inner ?? operandType;
     let result: CelType;
@@ -531,7 +538,10 @@ export function checkAst(src: string, ast: AstNode, env: CheckerEnv): CheckOutpu
   });
   const type = substitute(checker.mapping, rootType, true);
   const issues = checker.issues;
-  if (issues.length === 0) issues.push(...validateLiterals(src, ast, types, env.features));
+  if (issues.length === 0) {
+    const literals = validateLiterals(src, ast, types, env.features);
+    if (literals.length) issues.push(...literals);
+  }
   issues.sort((a, b) => a.start - b.start || a.end - b.end);
   // cel-go stops listing after 100 errors (`<n> more errors were truncated`).
   if (issues.length > MAX_ISSUES) issues.length = MAX_ISSUES;
@@ -579,12 +589,21 @@ const CONSTANT_MACRO_TYPES: ReadonlySet<string> = new Set(['has', 'all', 'exists
 
 function uniformResult(env: CheckerEnv, name: string, member: boolean, arity: number): CelType | undefined {
   const overloads = candidates(env.functions.get(name) ?? [], member, arity);
-  if (overloads.length === 0) return undefined;
-  const result = overloads[0].result;
-  if (hasParams(result)) return undefined;
-  for (let i = 1; i < overloads.length; i++) if (!isExactType(overloads[i].result, result)) return undefined;
-  return result;
+  let answer = uniformResults.get(overloads);
+  if (answer === undefined) {
+    answer = null;
+    if (overloads.length > 0 && !hasParams(overloads[0].result)) {
+      const result = overloads[0].result;
+      answer = result;
+      for (let i = 1; i < overloads.length; i++) if (!isExactType(overloads[i].result, result)) answer = null;
+    }
+    uniformResults.set(overloads, answer);
+  }
+  return answer ?? undefined;
 }
+
+/** uniformResult by candidate list (candidates() returns the same list for the same question). */
+const uniformResults = new WeakMap<readonly OverloadDecl[], CelType | null>();
 
 /** Checker.qualifiedName without its memo: `a.b.c` when built only from identifiers and selections. */
 function plainQualifiedName(node: AstNode): string | undefined {

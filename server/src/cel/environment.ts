@@ -140,7 +140,7 @@ export class CelEnvironment {
       if (mismatch) issues.push(mismatch);
     }
     // Kubernetes creates the program only for an expression that compiled with the right type.
-    if (issues.length === 0 && output) issues.push(...output.programIssues.map((i) => ({ ...i })));
+    if (issues.length === 0 && output && output.programIssues.length) issues.push(...output.programIssues.map((i) => ({ ...i })));
     return {
       issues,
       type,

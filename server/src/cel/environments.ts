@@ -376,14 +376,24 @@ export interface KubernetesCheckResult extends CheckedExpression {
   ruleCost?: number;
 }
 
-const environments = new WeakMap<CelEnvironmentConfig, CelEnvironment>();
+/**
+ * Where a configuration keeps its CelEnvironment: a non-enumerable property (so copies made by
+ * spreading it do not inherit it). Not a WeakMap keyed by the configuration: the environment
+ * refers back to it, and V8's young-generation GC keeps such an entry alive, so the one-expression
+ * environments of policies with spec.variables all survived to be promoted.
+ */
+const CEL_ENVIRONMENT: unique symbol = Symbol('kcg.celEnvironment');
+/** For configurations that cannot take the property (frozen ones). */
+const frozenConfigEnvironments = new WeakMap<CelEnvironmentConfig, CelEnvironment>();
 
 /** The CelEnvironment of a built configuration (one per config identity). */
 export function celEnvironmentFor(env: BuiltEnvironment): CelEnvironment {
-  let ce = environments.get(env.config);
+  const config = env.config as CelEnvironmentConfig & { [CEL_ENVIRONMENT]?: CelEnvironment };
+  let ce = config[CEL_ENVIRONMENT] ?? frozenConfigEnvironments.get(config);
   if (!ce) {
-    ce = new CelEnvironment(env.config);
-    environments.set(env.config, ce);
+    ce = new CelEnvironment(config);
+    if (Object.isExtensible(config)) Object.defineProperty(config, CEL_ENVIRONMENT, { value: ce, configurable: true, enumerable: false });
+    else frozenConfigEnvironments.set(config, ce);
   }
   return ce;
 }

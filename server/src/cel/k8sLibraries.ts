@@ -352,7 +352,7 @@ interface GatedCall {
  * `existsOne`, whose loop variables otherwise show up as undeclared too.
  */
 function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] {
-  const out: GatedCall[] = [];
+  let out: GatedCall[] | undefined;
   const features = env.features;
   const memberCalls = astIndex(ast).memberCalls;
   for (let k = 0; k < memberCalls.length; k++) {
@@ -362,7 +362,7 @@ function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] 
     const target = nodeArgs[1];
     const args = nodeArgs[2];
     let message: string | undefined;
-    let loopVars: string[] = [];
+    let loopVars: string[] | undefined;
     let fromTarget = false;
     // The qualifier's first segment is the chain's root identifier; the full dotted name is only
     // built when some library function could carry it (it is looked up by that name).
@@ -385,17 +385,17 @@ function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] 
     const span = callNameSpan(src, node);
     if (fromTarget) span.start = target.start;
     const nameSpan = { ...span };
-    out.push({
+    (out ??= []).push({
       issue: { start: nameSpan.start, end: nameSpan.end, severity: 'error', code: K8S_CODES.unavailableFunction, message },
       explains: (i) => {
         if (i.code !== CEL_CODES.undeclaredReference) return false;
         if (i.start >= nameSpan.start && i.end <= nameSpan.end) return true;
         const ref = /^undeclared reference to '([^']+)'/.exec(i.message)?.[1];
-        return ref !== undefined && loopVars.includes(ref) && i.start >= node.start && i.end <= node.end;
+        return ref !== undefined && loopVars !== undefined && loopVars.includes(ref) && i.start >= node.start && i.end <= node.end;
       },
     });
   }
-  return out;
+  return out ?? [];
 }
 
 /** The root identifier of `a.b.c` (built only from identifiers and selections), else undefined. */

@@ -24,9 +24,16 @@ export function resolveOverload(
   mapping: Substitution,
   freshName: () => string,
 ): Resolution | undefined {
-  const actual = target === undefined ? args : [target, ...args];
+  let actual = args;
+  if (target !== undefined) {
+    // Receiver first (built without spreading: unoptimised code spreads through an iterator).
+    const withTarget = new Array<CelType>(args.length + 1);
+    withTarget[0] = target;
+    for (let i = 0; i < args.length; i++) withTarget[i + 1] = args[i];
+    actual = withTarget;
+  }
   let result: CelType | undefined;
-  const ids: string[] = [];
+  let ids: string[] | undefined;
   const tried = candidates(overloads, target !== undefined, actual.length);
   for (let k = 0; k < tried.length; k++) {
     const o = tried[k];
@@ -34,12 +41,13 @@ export function resolveOverload(
     if (cannotMatch(actual, declared.params)) continue;
     const instance = instantiate(o, declared, freshName);
     if (!isAssignableList(mapping, actual, instance.params)) continue;
-    ids.push(o.id);
+    if (ids) ids.push(o.id);
+    else ids = [o.id];
     const r = substitute(mapping, instance.result, false);
     if (result === undefined) result = r;
     else if (!isDyn(result) && !isExactType(r, result)) result = DYN;
   }
-  return result === undefined ? undefined : { result, ids };
+  return result === undefined ? undefined : { result, ids: ids! };
 }
 
 /**

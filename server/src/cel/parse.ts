@@ -146,7 +146,22 @@ export const LITERAL_EXEMPT_CALLS: ReadonlySet<string> = new Set(['format', 'bin
 export const LITERAL_ARGUMENT_CALLS: ReadonlySet<string> = new Set(['duration', 'timestamp', 'matches']);
 const REGEX_CALLS: ReadonlySet<string> = new Set(['matches', 'find', 'findAll']);
 
-const indexes = new WeakMap<AstNode, AstIndex>();
+/**
+ * Where a finished AST keeps its index: a non-enumerable property of its root. Not a WeakMap keyed
+ * by the root: V8's young-generation GC keeps a WeakMap's entries alive (its values hold the tree's
+ * nodes, and often the root itself), so every AST checked on a cold start survived to be copied
+ * and promoted, ~4 MB per scavenge on a 1,000-policy file.
+ */
+const INDEX: unique symbol = Symbol('kcg.astIndex');
+type IndexedRoot = AstNode & { [INDEX]?: AstIndex & { nodes?: readonly AstNode[] } };
+
+function storedIndex(root: AstNode): (AstIndex & { nodes?: readonly AstNode[] }) | undefined {
+  return (root as IndexedRoot)[INDEX];
+}
+
+function storeIndex(root: AstNode, index: AstIndex): void {
+  Object.defineProperty(root, INDEX, { value: index, writable: true, configurable: true, enumerable: false });
+}
 
 /**
  * The AstIndex of a parsed expression, from one explicit-stack pre-order walk (pop a node, visit
@@ -156,48 +171,76 @@ const indexes = new WeakMap<AstNode, AstIndex>();
  * its cache), so the walk is done once per AST. Only for finished ASTs, not inside parseCel.
  */
 export function astIndex(root: AstNode): AstIndex {
-  let index = indexes.get(root);
-  if (!index) {
-    const selects: AstNode[] = [];
-    const identifiers: string[] = [];
-    const memberCalls: AstNode[] = [];
-    const regexCalls: AstNode[] = [];
-    const literalChecks: AstNode[] = [];
-    const stack: AstNode[] = [root];
-    // Exempting calls (`format`, `bind`) being walked, as the stack length after each was popped:
-    // the nodes popped from at or above that position are its descendants.
-    const exemptFrom: number[] = [];
-    while (stack.length) {
-      const n = stack.pop()!;
-      while (exemptFrom.length && stack.length < exemptFrom[exemptFrom.length - 1]) exemptFrom.pop();
-      const exempt = exemptFrom.length > 0;
-      const op = n.op;
-      if (op === 'id') {
-        const name = unalias(n.args as string);
-        if (!identifiers.includes(name)) identifiers.push(name);
-      } else if (op === '.' || op === '.?') selects.push(n);
-      else if (op === 'call' || op === 'rcall') {
-        const name = (n.args as [string])[0];
-        if (op === 'rcall') memberCalls.push(n);
-        if (REGEX_CALLS.has(name)) regexCalls.push(n);
-        if (LITERAL_ARGUMENT_CALLS.has(name)) literalChecks.push(n);
-        if (LITERAL_EXEMPT_CALLS.has(name) && !exempt) exemptFrom.push(stack.length);
-      } else if ((op === 'list' || op === 'map') && !exempt) literalChecks.push(n);
-      pushChildren(stack, n);
-    }
-    indexes.set(root, (index = { selects, identifiers, memberCalls, regexCalls, literalChecks }));
-  }
+  let index = storedIndex(root);
+  if (!index) storeIndex(root, (index = walkAndIndex(root)));
   return index;
 }
 
-const nodeLists = new WeakMap<AstNode, readonly AstNode[]>();
+/**
+ * The walk of astIndex. With `src`, it also regroups each node (precedence.ts) before looking at
+ * it and pushing its children, and with `found` runs grammar.ts's checks on it: that is how
+ * parseCel finishes a tree, and the walk then visits exactly the finished tree in pre-order (a
+ * regrouping only changes nodes below the one regrouped), so the same walk indexes it.
+ */
+function walkAndIndex(root: AstNode, src?: string, found?: CelIssue[]): AstIndex {
+  // The walk fills scratch lists, then keeps exact-size copies (most are empty or tiny: growing
+  // a fresh list by push allocates room for 17 entries).
+  const { stack, exemptFrom, selects, identifiers, memberCalls, regexCalls, literalChecks } = scratch;
+  for (let i = 0; i < SCRATCH_LISTS.length; i++) SCRATCH_LISTS[i].length = 0; // also after a walk that threw
+  stack.push(root);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (src !== undefined) {
+      regroupNode(src, n);
+      if (found) grammarNodeIssues(src, n, found);
+    }
+    // Exempting calls (`format`, `bind`) being walked, as the stack length after each was
+    // popped: the nodes popped from at or above that position are its descendants.
+    while (exemptFrom.length && stack.length < exemptFrom[exemptFrom.length - 1]) exemptFrom.pop();
+    const exempt = exemptFrom.length > 0;
+    const op = n.op;
+    if (op === 'id') {
+      const name = unalias(n.args as string);
+      if (!identifiers.includes(name)) identifiers.push(name);
+    } else if (op === '.' || op === '.?') selects.push(n);
+    else if (op === 'call' || op === 'rcall') {
+      const name = (n.args as [string])[0];
+      if (op === 'rcall') memberCalls.push(n);
+      if (REGEX_CALLS.has(name)) regexCalls.push(n);
+      if (LITERAL_ARGUMENT_CALLS.has(name)) literalChecks.push(n);
+      if (LITERAL_EXEMPT_CALLS.has(name) && !exempt) exemptFrom.push(stack.length);
+    } else if ((op === 'list' || op === 'map') && !exempt) literalChecks.push(n);
+    pushChildren(stack, n);
+  }
+  return { selects: take(selects), identifiers: take(identifiers), memberCalls: take(memberCalls), regexCalls: take(regexCalls), literalChecks: take(literalChecks) };
+}
+
+/** Reused by astIndex, which never runs inside itself. */
+const scratch = {
+  stack: [] as AstNode[],
+  exemptFrom: [] as number[],
+  selects: [] as AstNode[],
+  identifiers: [] as string[],
+  memberCalls: [] as AstNode[],
+  regexCalls: [] as AstNode[],
+  literalChecks: [] as AstNode[],
+};
+const SCRATCH_LISTS: Array<unknown[]> = Object.values(scratch);
+const NONE: readonly never[] = Object.freeze([]);
+
+/** An exact-size copy of a scratch list. */
+function take<T>(list: T[]): readonly T[] {
+  return list.length === 0 ? NONE : list.slice();
+}
+
 
 /**
  * Every node of a finished AST in pre-order, as the explicit-stack walk of astIndex visits it;
  * computed once per AST (cost estimation, editor features).
  */
 export function allNodes(root: AstNode): readonly AstNode[] {
-  let list = nodeLists.get(root);
+  const index = storedIndex(root) ?? (astIndex(root) as AstIndex & { nodes?: readonly AstNode[] });
+  let list = index.nodes;
   if (!list) {
     const out: AstNode[] = [];
     const stack = [root];
@@ -206,7 +249,7 @@ export function allNodes(root: AstNode): readonly AstNode[] {
       out.push(n);
       pushChildren(stack, n);
     }
-    nodeLists.set(root, (list = out));
+    index.nodes = list = out;
   }
   return list;
 }
@@ -264,24 +307,20 @@ function remapOffsets(root: AstNode, rewrite: Rewritten): void {
 }
 
 /**
- * precedence.ts's regrouping and grammar.ts's checks in one pre-order walk: each node is
- * regrouped before it is checked and before its (possibly new) children are pushed, so the checks
- * see the regrouped tree as a separate walk after regroupRelations would (regrouping a node only
- * changes nodes below it, and keeps the `end` of every node the checks read).
+ * precedence.ts's regrouping and grammar.ts's checks in one pre-order walk, which also builds the
+ * finished tree's astIndex (walkAndIndex): each node is regrouped before it is checked and before
+ * its (possibly new) children are pushed, so the checks see the regrouped tree as a separate walk
+ * after regroupRelations would (regrouping a node only changes nodes below it, and keeps the
+ * `end` of every node the checks read).
  */
 function regroupAndCheckGrammar(src: string, root: AstNode): CelIssue | undefined {
-  const found: CelIssue[] = [];
   // The grammar checks look for a ',' (trailing comma) or a nested ternary (a '?'): without
   // either in the text they find nothing, and only the regrouping is left to do.
-  const checkGrammar = src.includes(',') || src.includes('?');
-  const stack = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    regroupNode(src, node);
-    if (checkGrammar) grammarNodeIssues(src, node, found);
-    pushChildren(stack, node);
-  }
-  return firstGrammarIssue(found);
+  const found: CelIssue[] | undefined = src.includes(',') || src.includes('?') ? [] : undefined;
+  const index = walkAndIndex(root, src, found);
+  const issue = found && firstGrammarIssue(found);
+  if (!issue) storeIndex(root, index);
+  return issue;
 }
 
 /**
@@ -295,13 +334,15 @@ function regroupAndCheckGrammar(src: string, root: AstNode): CelIssue | undefine
  *
  * Two generations of at most PARSE_GENERATION entries each: when the current one is full it
  * becomes the previous one (dropping the one before), and a hit in the previous one moves the
- * entry back. So the last PARSE_GENERATION texts parsed or asked for are always kept, and no entry
- * is ever deleted one by one: evicting the oldest entry of one Map per parse made every lookup
- * scan the deleted slots at the front of its table.
+ * entry back. So the last PARSE_GENERATION texts parsed or asked for are always kept (the passes
+ * of a policy with up to that many expressions share every parse), and no entry is ever deleted
+ * one by one: evicting the oldest entry of one Map per parse made every lookup scan the deleted
+ * slots at the front of its table. Each kept AST survives young-generation GCs (cel-js trees
+ * are ~15 KB), so more entries cost a cold check more than the rare re-parse saves.
  */
 let parseCache = new Map<string, ParseOutcome>();
 let previousParses = new Map<string, ParseOutcome>();
-const PARSE_GENERATION = 128;
+const PARSE_GENERATION = 32;
 
 export function parseCel(src: string): ParseOutcome {
   const hit = parseCache.get(src);

@@ -130,7 +130,9 @@ export class Substitution {
   /** Undo every binding made since `mark`. */
   rollback(mark: number): void {
     while (this.trail.length > mark) {
-      const [name, previous] = this.trail.pop()!;
+      const entry = this.trail.pop()!;
+      const name = entry[0];
+      const previous = entry[1];
       if (previous === undefined) this.bindings.delete(name);
       else this.bindings.set(name, previous);
     }
