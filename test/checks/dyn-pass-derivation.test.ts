@@ -84,6 +84,30 @@ ${i % 3 === 0 ? '  paramKind:\n    apiVersion: v1\n    kind: ConfigMap\n' : ''} 
     valueExpression: ${e(4)}
 `);
   }
+  // Where the derivation must not apply (each would change a finding if it did): list and map
+  // literals (their homogeneity is checked on the element types), and `variables`, typed in each
+  // pass from that pass's own results (here `v` is int in the dyn pass but dyn, after an error,
+  // in the typed one).
+  docs.push(`apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: guards
+spec:
+  matchConstraints:
+    resourceRules:
+    - apiGroups: ["apps"]
+      apiVersions: ["v1"]
+      operations: ["CREATE"]
+      resources: ["deployments"]
+  variables:
+  - name: v
+    expression: object.spec.replcas + 1
+  validations:
+  - expression: "[object.spec.replicas, 1].size() == 2"
+  - expression: "{'a': object.spec.replicas, 'b': 1}.size() == 2"
+  - expression: "variables.v.startsWith('a')"
+  - expression: "[object.spec.replicas, 1].all(x, x > 0)"
+`);
   return docs.join('---\n');
 }
 

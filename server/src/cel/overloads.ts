@@ -38,7 +38,12 @@ export function resolveOverload(
   for (let k = 0; k < tried.length; k++) {
     const o = tried[k];
     const declared = declaration(o);
-    if (cannotMatch(actual, declared.params)) continue;
+    if (cannotMatch(actual, declared.params)) {
+      // Skip its instantiation, but not its fresh type-variable names: unbound ones can show in
+      // messages (`list(_var3)`), so they are numbered exactly as if it had been tried.
+      for (let i = 0; i < declared.typeParams.length; i++) freshName();
+      continue;
+    }
     const instance = instantiate(o, declared, freshName);
     if (!isAssignableList(mapping, actual, instance.params)) continue;
     if (ids) ids.push(o.id);
@@ -74,7 +79,7 @@ export function candidates(overloads: readonly OverloadDecl[], member: boolean, 
  * bindings: both are concrete types (no type parameter, dyn, any or error at the top) of different
  * kinds, other than null with a nullable kind (types.ts assignable). Such overloads fail
  * isAssignableList without binding anything, so skipping them (and their instantiation) changes
- * nothing but the work done; fresh type-variable names are never visible in results.
+ * nothing but the work done.
  */
 function cannotMatch(actual: readonly CelType[], params: readonly CelType[]): boolean {
   for (let i = 0; i < actual.length; i++) {

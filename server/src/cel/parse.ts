@@ -255,12 +255,12 @@ export function allNodes(root: AstNode): readonly AstNode[] {
 }
 
 /**
- * Nesting depth as cel-go's parser sees it: `a && b && c` chains are flattened (cel-go balances
- * them), everything else nests. Recursive, but every call is one level deeper and it stops past
+ * Nesting depth as cel-go's parser sees it (exported for tests): `a && b && c` chains are
+ * flattened (cel-go balances them), everything else nests. Recursive, but every call is one level deeper and it stops past
  * `limit` (operands of a same-operator chain, which stay at its depth, are walked iteratively),
  * so it is safe on any input.
  */
-function exceedsDepth(root: AstNode, limit: number): boolean {
+export function exceedsDepth(root: AstNode, limit: number): boolean {
   return deeperThan(root, 1, limit);
 }
 

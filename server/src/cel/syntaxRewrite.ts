@@ -71,7 +71,11 @@ function mayNeedRewrite(src: string): boolean {
 
 /** The rewrite, or undefined when the source needs none (the common case). */
 export function rewriteForCelJs(src: string): Rewritten | undefined {
-  if (!mayNeedRewrite(src)) return undefined; // cheap pre-filter; the scan decides
+  return mayNeedRewrite(src) ? scanAndRewrite(src) : undefined; // cheap pre-filter; the scan decides
+}
+
+/** rewriteForCelJs without its pre-filter (exported for tests). */
+export function scanAndRewrite(src: string): Rewritten | undefined {
   const insertions: Insertion[] = [];
   const markers = new Set<number>();
   const brackets: Bracket[] = [];
