@@ -154,8 +154,27 @@ const VAP_EXPECTED: Record<VapField, ExpectedResult> = {
 /** ValidatingAdmissionPolicy expressions (§1.1). `authorizer` is not declared for messageExpression. */
 export function vapEnvironment(o: VapEnvironmentOptions): BuiltEnvironment {
   if (o.variables && o.variables.length > 0) return buildVapEnvironment(o);
-  return memo('vap', [o.version, o.phase, o.objectType, o.paramsType, o.field], () => buildVapEnvironment(o));
+  // Asked for every pass of every policy: answered by object identity first, without building
+  // memo's key (the environment is memo's, so every way of asking gets the same one).
+  const objectKey = o.objectType ?? UNSET;
+  let byParams = vapEnvironments.get(objectKey);
+  if (!byParams) vapEnvironments.set(objectKey, (byParams = new WeakMap()));
+  const paramsKey = o.paramsType === null ? NULL_PARAMS : (o.paramsType ?? UNSET);
+  let byRest = byParams.get(paramsKey);
+  if (!byRest) byParams.set(paramsKey, (byRest = new Map()));
+  const key = `${o.version}|${o.phase}|${o.field}`;
+  let env = byRest.get(key);
+  if (!env) {
+    env = memo('vap', [o.version, o.phase, o.objectType, o.paramsType, o.field], () => buildVapEnvironment(o));
+    byRest.set(key, env);
+  }
+  return env;
 }
+
+/** vapEnvironment's environments without variables, by objectType, then paramsType (weakly). */
+const vapEnvironments = new WeakMap<object, WeakMap<object, Map<string, BuiltEnvironment>>>();
+const UNSET = {};
+const NULL_PARAMS = {};
 
 function buildVapEnvironment(o: VapEnvironmentOptions): BuiltEnvironment {
   const config: CelEnvironmentConfig = {

@@ -24,13 +24,22 @@ function keyName(key: unknown): string | undefined {
  */
 export function getIn(node: unknown, path: YamlPath): unknown {
   let current: unknown = isDocument(node) ? node.contents : node;
-  for (const segment of path) {
+  // Index loops, no closures: the checks call this a dozen times per document.
+  for (let s = 0; s < path.length; s++) {
+    const segment = path[s];
     if (typeof segment === 'number') {
       if (!isSeq(current) || !Number.isInteger(segment) || segment < 0) return undefined;
       current = current.items[segment];
     } else {
       if (!isMap(current)) return undefined;
-      const pair = current.items.find((p) => keyName(p.key) === segment);
+      const items = current.items;
+      let pair: (typeof items)[number] | undefined;
+      for (let i = 0; i < items.length; i++) {
+        if (keyName(items[i].key) === segment) {
+          pair = items[i];
+          break;
+        }
+      }
       if (!pair) return undefined;
       current = pair.value;
     }
