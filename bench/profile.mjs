@@ -31,6 +31,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
 const outSrc = path.join(repoRoot, 'out', 'server', 'src');
+const { serverNodeFlags } = await import(pathToFileURL(path.join(outSrc, 'features', 'nodeFlags.js')).href);
 
 const opts = Object.fromEntries(
   process.argv.slice(2).map((a) => {
@@ -254,7 +255,7 @@ async function profileServer(file, meta, dir) {
   const server = await LspServer.start({
     name: 'kube-cel-guard (profiled)',
     command: process.execPath,
-    args: ['--cpu-prof', `--cpu-prof-dir=${dir}`, path.resolve(opts.server ?? path.join(repoRoot, 'dist', 'server.cjs')), '--stdio'],
+    args: [...serverNodeFlags(), '--cpu-prof', `--cpu-prof-dir=${dir}`, path.resolve(opts.server ?? path.join(repoRoot, 'dist', 'server.cjs')), '--stdio'],
     cwd: repoRoot,
     configuration: (section) => (section === 'kubeCelGuard' ? { kubernetesVersion: '1.35' } : null),
   });

@@ -124,6 +124,11 @@ const yamlSettings = {
   yamlVersion: '1.2',
 };
 
+// Each server is started the way its VS Code extension starts it: kube-cel-guard with the node
+// flags of its client (server/src/features/nodeFlags.ts), yaml-language-server (vscode-yaml) with none.
+const { serverNodeFlags } = await import(pathToFileURL(path.join(repoRoot, 'out', 'server', 'src', 'features', 'nodeFlags.js')).href);
+const KCG_NODE_FLAGS = serverNodeFlags();
+
 const SERVERS = {
   'kube-cel-guard': {
     // Adaptive (server/src/features/validation.ts): 0 on open, then 2× the last re-check's time,
@@ -134,7 +139,7 @@ const SERVERS = {
       LspServer.start({
         name: 'kube-cel-guard',
         command: process.execPath,
-        args: [kcgServer, '--stdio'],
+        args: [...KCG_NODE_FLAGS, kcgServer, '--stdio'],
         cwd: repoRoot,
         configuration: (section) => (section === 'kubeCelGuard' ? { kubernetesVersion: '1.35' } : null),
       }),
@@ -382,6 +387,7 @@ lines.push(
   `- node ${machine.node}; kube-cel-guard ${SERVERS['kube-cel-guard'].version} (commit ${machine.commit}${machine.dirty ? ', uncommitted changes' : ''}, dist/server.cjs built ${kcgBuiltAt}, run from a snapshot copy); yaml-language-server ${SERVERS['yaml-language-server'].version}`,
   `- inputs: bench/generate.mjs — ${results.map((r) => `${r.n} policies = ${r.meta.lines.toLocaleString('en')} lines, ${r.meta.expressions.toLocaleString('en')} distinct CEL expressions`).join('; ')}`,
   `- cold runs per size: ${SIZES.map((n) => `${n}: ${coldRuns(n)}`).join(', ')} fresh server processes per server (interleaved); ${EDITS} edits in the last one, whose peak RSS is reported`,
+  `- kube-cel-guard started as its VS Code client starts it: \`node ${[...KCG_NODE_FLAGS, 'dist/server.cjs'].join(' ')}\` (server/src/features/nodeFlags.ts; yaml-language-server as vscode-yaml starts it, with no flags)`,
   `- yaml-language-server: schema ${path.basename(schemaFile)} (generated from the bundled 1.35 OpenAPI, strict, ValidatingAdmissionPolicy only) associated with \`*.yaml\` through \`yaml.schemas\`; schema sanity check ${sanity.ok ? 'ok' : 'FAILED'} (${sanity.messages[0] ?? 'no diagnostic'})`,
   '',
   '## Targets (1,000-policy file)',

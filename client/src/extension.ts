@@ -3,6 +3,7 @@
  * Everything else — checking, settings handling, fixes — happens in the server.
  */
 import * as vscode from 'vscode';
+import { serverNodeFlags } from '../../server/src/features/nodeFlags.js';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -10,8 +11,8 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath('dist/server.cjs');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: serverNodeFlags() } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...serverNodeFlags(), '--nolazy', '--inspect=6009'] } },
   };
 
   const outputChannel = vscode.window.createOutputChannel('kube-cel-guard', { log: true });
