@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineIndex } from '../../server/src/engine/lineIndex.js';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 
 test('LF text: positions, offsets and line texts', () => {
   const idx = new LineIndex('ab\ncd\n\nef');
@@ -78,4 +79,25 @@ test('a 200k-line text indexes and answers fast', () => {
   assert.equal(idx.lineCount, 200_001);
   assert.deepEqual(idx.positionAt(text.length - 1), { line: 199_999, character: 10 });
   assert.ok(performance.now() - t0 < 2000);
+});
+
+test('positions agree with the LSP text document at every offset, with either way of finding line breaks', () => {
+  const texts = [
+    'a: 1\nb: 2\n',
+    'no break',
+    '\n\n\nx\n',
+    'é😀\nline two\n\nlast',
+    'crlf: 1\r\nnext\r\n\r\nend',
+    'lone\rcr\nmixed\r\n',
+    '',
+  ];
+  for (const text of texts) {
+    const doc = TextDocument.create('file:///t.yaml', 'yaml', 1, text);
+    const index = new LineIndex(text);
+    for (let offset = 0; offset <= text.length; offset++) {
+      // Between the two units of a CRLF the index keeps the line's end (clients never get such offsets).
+      if (text[offset - 1] === '\r' && text[offset] === '\n') continue;
+      assert.deepEqual(index.positionAt(offset), doc.positionAt(offset), `${JSON.stringify(text)} at ${offset}`);
+    }
+  }
 });

@@ -17,6 +17,12 @@ export class LineIndex {
   constructor(text: string) {
     this.text = text;
     const starts: number[] = [0];
+    if (text.indexOf('\r') < 0) {
+      // Only '\n' breaks (the usual case): indexOf finds them far faster than a character loop.
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = Int32Array.from(starts);
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       if (ch === 13 /* \r */) {
