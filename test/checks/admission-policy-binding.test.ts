@@ -51,6 +51,13 @@ metadata:
 spec:
 ${spec}`;
 
+const mapBinding = (spec: string) => `apiVersion: admissionregistration.k8s.io/v1beta1
+kind: MutatingAdmissionPolicyBinding
+metadata:
+  name: b
+spec:
+${spec}`;
+
 const check = (text: string) => seen(text, analyzeText(text, OPTIONS, workspace));
 
 describe('policy bindings', () => {
@@ -67,13 +74,7 @@ describe('policy bindings', () => {
   });
 
   test('a MutatingAdmissionPolicyBinding looks for a MutatingAdmissionPolicy, and has no validationActions', () => {
-    const text = `apiVersion: admissionregistration.k8s.io/v1beta1
-kind: MutatingAdmissionPolicyBinding
-metadata:
-  name: b
-spec:
-  policyName: plain
-`;
+    const text = mapBinding('  policyName: plain\n');
     assert.deepEqual(check(text), []);
     assert.deepEqual(check(text.replace('policyName: plain', 'policyName: with-params')).map((f) => f.message), [
       "MutatingAdmissionPolicy 'with-params' is not in the workspace; the binding has no effect unless the cluster has it",
@@ -137,6 +138,13 @@ spec:
 });
 
 const RFC1123 = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+/** A ValidatingAdmissionPolicy with `metadata` (its indented lines) and one always-true validation. */
+const trivialVap = (metadata: string) => `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+${metadata}spec:
+  validations: [{expression: "true"}]
+`;
 const fixesOf = (f: Finding) => (f.data as { fixes?: Fix[] } | undefined)?.fixes ?? [];
 
 describe('policy and binding names (DNS subdomains)', () => {
@@ -156,13 +164,7 @@ describe('policy and binding names (DNS subdomains)', () => {
   });
 
   test('a MutatingAdmissionPolicyBinding policyName too', () => {
-    const text = `apiVersion: admissionregistration.k8s.io/v1beta1
-kind: MutatingAdmissionPolicyBinding
-metadata:
-  name: b
-spec:
-  policyName: Plain
-`;
+    const text = mapBinding('  policyName: Plain\n');
     const findings = analyzeText(text, OPTIONS, workspace);
     assert.deepEqual(seen(text, findings), [
       { code: 'KCG2106', severity: 'error', covers: 'Plain', message: `spec.policyName: Invalid value: "Plain": ${RFC1123}` },
@@ -192,13 +194,7 @@ spec:
   });
 
   test("the policies' and bindings' own metadata.name (plain, quoted, in a List)", () => {
-    const vap = `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: 'Require.Labels'
-spec:
-  validations: [{expression: "true"}]
-`;
+    const vap = trivialVap("  name: 'Require.Labels'\n");
     const vapFindings = analyzeText(vap, OPTIONS, workspace);
     assert.deepEqual(seen(vap, vapFindings), [
       { code: 'KCG2106', severity: 'error', covers: "'Require.Labels'", message: `metadata.name: Invalid value: "Require.Labels": ${RFC1123}` },
@@ -224,20 +220,7 @@ items:
   });
 
   test('valid names, generateName and missing names are left alone', () => {
-    const text = `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  generateName: Not-Checked-
-spec:
-  validations: [{expression: "true"}]
----
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: a.b-c.d9
-spec:
-  validations: [{expression: "true"}]
-`;
+    const text = `${trivialVap('  generateName: Not-Checked-\n')}---\n${trivialVap('  name: a.b-c.d9\n')}`;
     assert.deepEqual(check(text), []);
   });
 });

@@ -18,6 +18,7 @@ import { bundledSchemas } from '../../server/src/schemas/registry.js';
 import { EMPTY_WORKSPACE } from '../../server/src/engine/analyze.js';
 import { resourceType } from '../../server/src/checks/admission/resourceTypes.js';
 import { dynPassDerivation } from '../../server/src/checks/admission/policyExpressions.js';
+import { vap } from '../fixtures/k8s.js';
 import { checkKubernetesCel, issuesInWiderEnvironment, vapEnvironment, type VapField } from '../../server/src/cel/environments.js';
 import { schemaToCelType } from '../../server/src/cel/schemaTypes.js';
 import type { CelType } from '../../server/src/cel/api.js';
@@ -88,18 +89,7 @@ ${i % 3 === 0 ? '  paramKind:\n    apiVersion: v1\n    kind: ConfigMap\n' : ''} 
   // literals (their homogeneity is checked on the element types), and `variables`, typed in each
   // pass from that pass's own results (here `v` is int in the dyn pass but dyn, after an error,
   // in the typed one).
-  docs.push(`apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: guards
-spec:
-  matchConstraints:
-    resourceRules:
-    - apiGroups: ["apps"]
-      apiVersions: ["v1"]
-      operations: ["CREATE"]
-      resources: ["deployments"]
-  variables:
+  docs.push(vap({ name: 'guards', apiGroup: 'apps', resource: 'deployments' }, `  variables:
   - name: v
     expression: object.spec.replcas + 1
   validations:
@@ -107,7 +97,7 @@ spec:
   - expression: "{'a': object.spec.replicas, 'b': 1}.size() == 2"
   - expression: "variables.v.startsWith('a')"
   - expression: "[object.spec.replicas, 1].all(x, x > 0)"
-`);
+`));
   return docs.join('---\n');
 }
 

@@ -1,22 +1,19 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEPLOYMENT_POLICY,
+  execUser,
   GIZMO_POLICY,
   HOSTNAME_OVERRIDE_MESSAGE,
-  isolatedEnv,
-  kubeconfigYaml,
   readRuns,
   runCliAsync,
   SIZEE_AT,
   SIZEE_MESSAGE,
   skipReason,
-  startFakeCluster,
-  tempDir,
+  useFakeCluster,
   writeExecPlugin,
-  type FakeCluster,
 } from './fakeCluster.js';
 
 interface JsonFinding {
@@ -31,28 +28,25 @@ interface JsonFinding {
 
 // `kube-cel-guard check --cluster`, as a CI job runs it, against the local fake apiserver.
 describe('kube-cel-guard check --cluster', { skip: skipReason }, () => {
-  let fake: FakeCluster;
-  let tmp: ReturnType<typeof tempDir>;
+  const suite = useFakeCluster();
   let env: NodeJS.ProcessEnv;
   let runsLog: string;
   let tokenKubeconfig: string;
-  before(async () => {
-    fake = await startFakeCluster();
-    tmp = tempDir();
-    mkdirSync(join(tmp.dir, 'policies'));
-    writeFileSync(join(tmp.dir, 'policies', 'gizmo.yaml'), GIZMO_POLICY);
-    writeFileSync(join(tmp.dir, 'policies', 'deployment.yaml'), DEPLOYMENT_POLICY);
-    const plugin = writeExecPlugin(join(tmp.dir, 'plugin'), { token: 'good-token' });
+  before(() => {
+    mkdirSync(join(suite.tmp.dir, 'policies'));
+    writeFileSync(join(suite.tmp.dir, 'policies', 'gizmo.yaml'), GIZMO_POLICY);
+    writeFileSync(join(suite.tmp.dir, 'policies', 'deployment.yaml'), DEPLOYMENT_POLICY);
+    const plugin = writeExecPlugin(join(suite.tmp.dir, 'plugin'), { token: 'good-token' });
     runsLog = plugin.runsLog;
     // $KUBECONFIG: an exec-plugin user in context "ci" (current) and a token user in context "other".
-    const kubeconfig = join(tmp.dir, 'kubeconfig');
+    const kubeconfig = join(suite.tmp.dir, 'kubeconfig');
     writeFileSync(
       kubeconfig,
       JSON.stringify({
         'current-context': 'ci',
-        clusters: [{ name: 'c', cluster: { server: fake.url, 'certificate-authority': fake.pki.caCert } }],
+        clusters: [{ name: 'c', cluster: { server: suite.fake.url, 'certificate-authority': suite.fake.pki.caCert } }],
         users: [
-          { name: 'exec-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [plugin.script], interactiveMode: 'Never' } } },
+          { name: 'exec-user', user: execUser(plugin.script) },
           { name: 'bad-user', user: { token: 'revoked' } },
         ],
         contexts: [
@@ -61,22 +55,16 @@ describe('kube-cel-guard check --cluster', { skip: skipReason }, () => {
         ],
       }),
     );
-    tokenKubeconfig = join(tmp.dir, 'token-kubeconfig');
-    writeFileSync(tokenKubeconfig, kubeconfigYaml({ server: fake.url, cluster: { 'certificate-authority': fake.pki.caCert }, user: { token: 'good-token' } }));
-    env = isolatedEnv(join(tmp.dir, 'home'), { KUBECONFIG: kubeconfig });
-  });
-  after(async () => {
-    await fake.close();
-    fake.pki.cleanup();
-    tmp.cleanup();
+    tokenKubeconfig = join(suite.tmp.dir, 'token-kubeconfig');
+    writeFileSync(tokenKubeconfig, suite.kubeconfig({ user: { token: 'good-token' } }));
+    env = suite.envWith(kubeconfig);
   });
   beforeEach(() => {
-    fake.requests.length = 0;
     writeFileSync(runsLog, '');
   });
 
   const check = async (...args: string[]) => {
-    const run = await runCliAsync(['check', 'policies', '--format', 'json', ...args], { cwd: tmp.dir, env });
+    const run = await runCliAsync(['check', 'policies', '--format', 'json', ...args], { cwd: suite.tmp.dir, env });
     assert.notEqual(run.status, 2, run.stderr);
     return { ...run, findings: JSON.parse(run.stdout) as JsonFinding[] };
   };
@@ -85,7 +73,7 @@ describe('kube-cel-guard check --cluster', { skip: skipReason }, () => {
     const run = await check();
     assert.deepEqual(run.findings, []);
     assert.equal(run.stderr, '');
-    assert.deepEqual(fake.requests, []);
+    assert.deepEqual(suite.fake.requests, []);
     assert.deepEqual(readRuns(runsLog), []);
   });
 
@@ -102,7 +90,7 @@ describe('kube-cel-guard check --cluster', { skip: skipReason }, () => {
     assert.match(run.stderr, /^kube-cel-guard: schemas from the cluster of context "ci" \(https:\/\/127\.0\.0\.1:\d+\), Kubernetes v1\.30\.9\n/);
     assert.match(run.stderr, /The cluster runs Kubernetes 1\.30 \(v1\.30\.9\); --kubernetes-version is 1\.35\./);
     assert.equal(readRuns(runsLog).length, 1);
-    assert.deepEqual(fake.requests.map((r) => r.path).sort(), ['/openapi/v3', '/openapi/v3/apis/apps/v1?hash=APPS', '/openapi/v3/apis/example.com/v1?hash=G1', '/version']);
+    assert.deepEqual(suite.fake.requests.map((r) => r.path).sort(), ['/openapi/v3', '/openapi/v3/apis/apps/v1?hash=APPS', '/openapi/v3/apis/example.com/v1?hash=G1', '/version']);
   });
 
   it('--kubeconfig and --context choose the file and the context; a refused one falls back with one message', async () => {
@@ -122,10 +110,10 @@ describe('kube-cel-guard check --cluster', { skip: skipReason }, () => {
 
   it('--kubeconfig or --context without --cluster is a usage error', async () => {
     for (const flag of [['--kubeconfig', tokenKubeconfig], ['--context', 'ci']]) {
-      const run = await runCliAsync(['check', 'policies', ...flag], { cwd: tmp.dir, env });
+      const run = await runCliAsync(['check', 'policies', ...flag], { cwd: suite.tmp.dir, env });
       assert.equal(run.status, 2);
       assert.match(run.stderr, new RegExp(`^kube-cel-guard: ${flag[0]} needs --cluster`));
     }
-    assert.deepEqual(fake.requests, []);
+    assert.deepEqual(suite.fake.requests, []);
   });
 });

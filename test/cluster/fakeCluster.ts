@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { after, before, beforeEach } from 'node:test';
+import { oneValidation, vap } from '../fixtures/k8s.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const K8S_OPENAPI = join(REPO_ROOT, '..', 'shared', 'k8s-openapi');
@@ -250,6 +252,58 @@ export interface KubeconfigSpec {
   context?: string;
 }
 
+/** What `useFakeCluster` sets up: valid from the suite's `before` hooks on. */
+export interface FakeClusterSuite {
+  fake: FakeCluster;
+  tmp: ReturnType<typeof tempDir>;
+  /** kubeconfigYaml for the fake cluster, its CA trusted, with `spec` on top. */
+  kubeconfig(spec?: Partial<KubeconfigSpec>): string;
+  /** That kubeconfig written to a fresh file in tmp (relative paths in it resolve there); its path. */
+  writeKubeconfig(spec?: Partial<KubeconfigSpec>): string;
+  /** isolatedEnv with HOME in tmp and KUBECONFIG set to `kubeconfig`. */
+  envWith(kubeconfig: string): NodeJS.ProcessEnv;
+}
+
+/** A kubeconfig `user` whose credential comes from the exec plugin `script` (see writeExecPlugin). */
+export const execUser = (script: string) => ({
+  exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [script], interactiveMode: 'Never' },
+});
+
+/**
+ * Registers the hooks every cluster suite needs: a fake apiserver and a temporary folder for the
+ * suite (closed and removed after it, `beforeClose` first), and before each test the apiserver
+ * back to answering (mode 'ok') with its request log emptied.
+ */
+export function useFakeCluster(options: { beforeClose?: () => void } = {}): FakeClusterSuite {
+  let n = 0;
+  const suite: FakeClusterSuite = {
+    fake: undefined as unknown as FakeCluster,
+    tmp: undefined as unknown as ReturnType<typeof tempDir>,
+    kubeconfig: (spec = {}) => kubeconfigYaml({ server: suite.fake.url, cluster: { 'certificate-authority': suite.fake.pki.caCert }, ...spec }),
+    writeKubeconfig(spec = {}) {
+      const file = join(suite.tmp.dir, `config-${++n}`);
+      writeFileSync(file, suite.kubeconfig(spec));
+      return file;
+    },
+    envWith: (kubeconfig) => isolatedEnv(join(suite.tmp.dir, 'home'), { KUBECONFIG: kubeconfig }),
+  };
+  before(async () => {
+    suite.fake = await startFakeCluster();
+    suite.tmp = tempDir();
+  });
+  after(async () => {
+    options.beforeClose?.();
+    await suite.fake.close();
+    suite.fake.pki.cleanup();
+    suite.tmp.cleanup();
+  });
+  beforeEach(() => {
+    suite.fake.mode = 'ok';
+    suite.fake.requests.length = 0;
+  });
+  return suite;
+}
+
 /** A kubeconfig with one cluster, user and context (named `test`), as YAML. */
 export function kubeconfigYaml(spec: KubeconfigSpec): string {
   const context = spec.context ?? 'test';
@@ -322,20 +376,10 @@ export function isolatedEnv(home: string, extra: Record<string, string | undefin
 }
 
 /** A policy on the cluster-only Gizmo that misspells spec.size: only the cluster's schema reveals it. */
-export const GIZMO_POLICY = `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: gizmo-size}
-spec:
-  failurePolicy: Fail
-  matchConstraints:
-    resourceRules:
-    - apiGroups: ["example.com"]
-      apiVersions: ["v1"]
-      operations: ["CREATE"]
-      resources: ["gizmos"]
-  validations:
-  - expression: "object.spec.sizee == 'small'"
-`;
+export const GIZMO_POLICY = vap(
+  { name: 'gizmo-size', flowMetadata: true, failurePolicy: 'Fail', apiGroup: 'example.com', resource: 'gizmos' },
+  oneValidation(`"object.spec.sizee == 'small'"`),
+);
 /** Where the finding on `.sizee` (cel-go points at the selection's dot) is in GIZMO_POLICY: 0-based (LSP); the CLI prints 1-based. */
 export const SIZEE_AT = { line: 12, character: 28, endCharacter: 28 + '.sizee'.length };
 export const SIZEE_MESSAGE = "undefined field 'sizee' (example.com/v1, Kind=Gizmo)";
@@ -344,17 +388,8 @@ export const SIZEE_MESSAGE = "undefined field 'sizee' (example.com/v1, Kind=Gizm
  * A policy on Deployments using a PodSpec field Kubernetes 1.35 has and 1.30 lacks: clean against
  * the bundled 1.35 schemas, a finding against the (1.30) cluster's.
  */
-export const DEPLOYMENT_POLICY = `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: {name: no-hostname-override}
-spec:
-  matchConstraints:
-    resourceRules:
-    - apiGroups: ["apps"]
-      apiVersions: ["v1"]
-      operations: ["CREATE", "UPDATE"]
-      resources: ["deployments"]
-  validations:
-  - expression: "!has(object.spec.template.spec.hostnameOverride)"
-`;
+export const DEPLOYMENT_POLICY = vap(
+  { name: 'no-hostname-override', flowMetadata: true, apiGroup: 'apps', operations: ['CREATE', 'UPDATE'], resource: 'deployments' },
+  oneValidation('"!has(object.spec.template.spec.hostnameOverride)"'),
+);
 export const HOSTNAME_OVERRIDE_MESSAGE = "undefined field 'hostnameOverride' (apps/v1, Kind=Deployment)";

@@ -1,57 +1,27 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiagnosticSeverity, type PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import { LspSession } from '../lsp/lspHarness.js';
-import {
-  DEPLOYMENT_POLICY,
-  GIZMO_POLICY,
-  isolatedEnv,
-  kubeconfigYaml,
-  readRuns,
-  SIZEE_AT,
-  SIZEE_MESSAGE,
-  skipReason,
-  startFakeCluster,
-  tempDir,
-  writeExecPlugin,
-  type FakeCluster,
-} from './fakeCluster.js';
+import { DEPLOYMENT_POLICY, execUser, GIZMO_POLICY, readRuns, SIZEE_AT, SIZEE_MESSAGE, skipReason, useFakeCluster, writeExecPlugin } from './fakeCluster.js';
 
 const hasSizee = (p: PublishDiagnosticsParams) => p.diagnostics.some((d) => d.code === 'KCG1003');
 
 // The language server as a process, KUBECONFIG pointing at a temporary kubeconfig whose user
 // gets its token from an exec plugin, against the local fake apiserver.
 describe('language server: kubeCelGuard.cluster.enabled', { skip: skipReason }, () => {
-  let fake: FakeCluster;
-  let tmp: ReturnType<typeof tempDir>;
+  const suite = useFakeCluster();
   let env: NodeJS.ProcessEnv;
   let runsLog: string;
-  before(async () => {
-    fake = await startFakeCluster();
-    tmp = tempDir();
-    const plugin = writeExecPlugin(join(tmp.dir, 'plugin'), { token: 'good-token' });
+  before(() => {
+    const plugin = writeExecPlugin(join(suite.tmp.dir, 'plugin'), { token: 'good-token' });
     runsLog = plugin.runsLog;
-    const kubeconfig = join(tmp.dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      kubeconfigYaml({
-        server: fake.url,
-        cluster: { 'certificate-authority': fake.pki.caCert },
-        user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [plugin.script], interactiveMode: 'Never' } },
-      }),
-    );
-    env = isolatedEnv(join(tmp.dir, 'home'), { KUBECONFIG: kubeconfig });
-  });
-  after(async () => {
-    await fake.close();
-    fake.pki.cleanup();
-    tmp.cleanup();
+    const kubeconfig = join(suite.tmp.dir, 'kubeconfig');
+    writeFileSync(kubeconfig, suite.kubeconfig({ user: execUser(plugin.script) }));
+    env = suite.envWith(kubeconfig);
   });
   beforeEach(() => {
-    fake.mode = 'ok';
-    fake.requests.length = 0;
     writeFileSync(runsLog, '');
   });
 
@@ -64,7 +34,7 @@ describe('language server: kubeCelGuard.cluster.enabled', { skip: skipReason }, 
       assert.deepEqual(off.diagnostics, [], 'bundled schemas know no Gizmo');
       // Other requests meanwhile must not reach the network either.
       await session.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: SIZEE_AT.line, character: SIZEE_AT.character + 2 } });
-      assert.equal(fake.requests.length, 0);
+      assert.equal(suite.fake.requests.length, 0);
       assert.equal(readRuns(runsLog).length, 0);
 
       const since = session.mark();
@@ -76,7 +46,7 @@ describe('language server: kubeCelGuard.cluster.enabled', { skip: skipReason }, 
         on.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, range: d.range })),
         [{ code: 'KCG1003', severity: DiagnosticSeverity.Warning, message: SIZEE_MESSAGE, range: { start: { line: SIZEE_AT.line, character: SIZEE_AT.character }, end: { line: SIZEE_AT.line, character: SIZEE_AT.endCharacter } } }],
       );
-      assert.deepEqual(fake.requests.map((r) => `${r.path} ${r.auth}`), [
+      assert.deepEqual(suite.fake.requests.map((r) => `${r.path} ${r.auth}`), [
         '/version bearer:good-token',
         '/openapi/v3 bearer:good-token',
         '/openapi/v3/apis/example.com/v1?hash=G1 bearer:good-token',
@@ -90,10 +60,10 @@ describe('language server: kubeCelGuard.cluster.enabled', { skip: skipReason }, 
       session.settings.current = { cluster: { enabled: false } };
       await session.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
       await session.diagnostics(uri, (p) => !hasSizee(p), 10_000, offAgain);
-      const count = fake.requests.length;
+      const count = suite.fake.requests.length;
       await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: GIZMO_POLICY + '# edited\n' }] });
       await session.diagnostics(uri, (p) => p.version === 2);
-      assert.equal(fake.requests.length, count);
+      assert.equal(suite.fake.requests.length, count);
     } finally {
       await session.close();
     }
@@ -106,7 +76,7 @@ describe('language server: kubeCelGuard.cluster.enabled', { skip: skipReason }, 
       const uri = 'file:///virtual/gizmo-color.yaml';
       await session.open(uri, GIZMO_POLICY.replace('object.spec.sizee', 'object.spec.color'));
       await session.diagnostics(uri, hasSizee);
-      fake.updateGizmo();
+      suite.fake.updateGizmo();
       const since = session.mark();
       await session.connection.sendRequest('workspace/executeCommand', { command: 'kubeCelGuard.refreshClusterSchemas', arguments: [] });
       const refreshed = await session.diagnostics(uri, (p) => !hasSizee(p), 10_000, since);
@@ -124,7 +94,7 @@ describe('language server: kubeCelGuard.cluster.enabled', { skip: skipReason }, 
       await session.open(uri, GIZMO_POLICY);
       assert.deepEqual((await session.diagnostics(uri)).diagnostics, []);
       await session.log(/untrusted workspace: kubeCelGuard\.cluster\.enabled ignored/);
-      assert.deepEqual(fake.requests, []);
+      assert.deepEqual(suite.fake.requests, []);
       assert.deepEqual(readRuns(runsLog), []);
     } finally {
       await session.close();
@@ -132,7 +102,7 @@ describe('language server: kubeCelGuard.cluster.enabled', { skip: skipReason }, 
   });
 
   it('falls back to the bundled schemas with one message when the cluster refuses the credentials', async () => {
-    fake.mode = 'unauthorized';
+    suite.fake.mode = 'unauthorized';
     const session = await LspSession.start({ env, settings: { cluster: { enabled: true } } });
     try {
       const uri = 'file:///virtual/refused.yaml';

@@ -1,7 +1,5 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { analyzeText } from '../../server/src/engine/analyze.js';
 import type { EngineOptions } from '../../server/src/engine/options.js';
 import type { Finding } from '../../server/src/engine/findings.js';
@@ -13,12 +11,9 @@ import {
   DEPLOYMENT_POLICY,
   GIZMO_POLICY,
   HOSTNAME_OVERRIDE_MESSAGE,
-  kubeconfigYaml,
   SIZEE_MESSAGE,
   skipReason,
-  startFakeCluster,
-  tempDir,
-  type FakeCluster,
+  useFakeCluster,
   type KubeconfigSpec,
 } from './fakeCluster.js';
 
@@ -30,23 +25,11 @@ function seen(text: string, findings: Finding[]) {
 }
 
 describe('schemas from the cluster (engine)', { skip: skipReason }, () => {
-  let fake: FakeCluster;
-  let tmp: ReturnType<typeof tempDir>;
-  let n = 0;
   const open: ClusterSchemas[] = [];
-  before(async () => {
-    fake = await startFakeCluster();
-    tmp = tempDir();
-  });
-  after(async () => {
-    for (const c of open) c.dispose();
-    await fake.close();
-    fake.pki.cleanup();
-    tmp.cleanup();
-  });
-  beforeEach(() => {
-    fake.mode = 'ok';
-    fake.requests.length = 0;
+  const suite = useFakeCluster({
+    beforeClose: () => {
+      for (const c of open) c.dispose();
+    },
   });
 
   interface Session {
@@ -57,8 +40,7 @@ describe('schemas from the cluster (engine)', { skip: skipReason }, () => {
   }
 
   function connect(spec: Partial<KubeconfigSpec> = {}, requestTimeoutMs = 10_000): Session {
-    const file = join(tmp.dir, `config-${++n}`);
-    writeFileSync(file, kubeconfigYaml({ server: fake.url, cluster: { 'certificate-authority': fake.pki.caCert }, user: { token: 'good-token' }, ...spec }));
+    const file = suite.writeKubeconfig({ user: { token: 'good-token' }, ...spec });
     const failures: string[] = [];
     const snapshots: ClusterSnapshot[] = [];
     const cluster = new ClusterSchemas({ kubeconfig: file, requestTimeoutMs }, { log: () => {}, changed: (s) => snapshots.push(s), failed: (m) => failures.push(m) });
@@ -80,7 +62,7 @@ describe('schemas from the cluster (engine)', { skip: skipReason }, () => {
     const findings = await checkTwice(session, GIZMO_POLICY);
     assert.deepEqual(seen(GIZMO_POLICY, findings), [{ code: 'KCG1003', severity: 'warning', message: SIZEE_MESSAGE, text: '.sizee' }]);
     assert.equal(findings[0].start, GIZMO_POLICY.indexOf('.sizee'), 'cel-go points at the selection');
-    assert.deepEqual(fake.requests.map((r) => r.path), ['/version', '/openapi/v3', '/openapi/v3/apis/example.com/v1?hash=G1']);
+    assert.deepEqual(suite.fake.requests.map((r) => r.path), ['/version', '/openapi/v3', '/openapi/v3/apis/example.com/v1?hash=G1']);
     assert.equal(session.cluster.version?.gitVersion, 'v1.30.9');
     assert.equal(session.snapshots.length, 1, 'one re-check for the batch');
     assert.deepEqual(session.failures, []);
@@ -90,7 +72,7 @@ describe('schemas from the cluster (engine)', { skip: skipReason }, () => {
     assert.deepEqual(seen(DEPLOYMENT_POLICY, analyzeText(DEPLOYMENT_POLICY, BUNDLED)), []);
     const findings = await checkTwice(connect(), DEPLOYMENT_POLICY);
     assert.deepEqual(seen(DEPLOYMENT_POLICY, findings), [{ code: 'KCG1003', severity: 'warning', message: HOSTNAME_OVERRIDE_MESSAGE, text: '.hostnameOverride' }]);
-    assert.deepEqual(fake.requests.map((r) => r.path), ['/version', '/openapi/v3', '/openapi/v3/apis/apps/v1?hash=APPS']);
+    assert.deepEqual(suite.fake.requests.map((r) => r.path), ['/version', '/openapi/v3', '/openapi/v3/apis/apps/v1?hash=APPS']);
   });
 
   it('precedence: the cluster for what it serves, then workspace CRDs, then the bundled schemas', async () => {
@@ -110,19 +92,19 @@ describe('schemas from the cluster (engine)', { skip: skipReason }, () => {
     const session = connect();
     const policy = GIZMO_POLICY.replace('object.spec.sizee', 'object.spec.color');
     assert.equal((await checkTwice(session, policy)).length, 1, 'no color yet');
-    fake.updateGizmo();
-    fake.requests.length = 0;
+    suite.fake.updateGizmo();
+    suite.fake.requests.length = 0;
     await session.cluster.refresh();
     assert.deepEqual(analyzeText(policy, session.options()), []);
-    assert.deepEqual(fake.requests.map((r) => r.path), ['/version', '/openapi/v3', '/openapi/v3/apis/example.com/v1?hash=G2']);
+    assert.deepEqual(suite.fake.requests.map((r) => r.path), ['/version', '/openapi/v3', '/openapi/v3/apis/example.com/v1?hash=G2']);
   });
 
   for (const [name, prepare, spec, kind] of [
     ['unreachable', () => {}, { server: 'https://127.0.0.1:1' }, /cannot reach https:\/\/127\.0\.0\.1:1/],
     ['401 Unauthorized', () => {}, { user: { token: 'wrong' } }, /user "test-user" was rejected \(401 Unauthorized\)/],
     ['an untrusted server certificate', () => {}, { cluster: {} }, /^cannot read schemas from context "test" \(https:\/\/127\.0\.0\.1:\d+\): TLS with https:\/\/127\.0\.0\.1:\d+ failed: /],
-    ['not JSON', () => (fake.mode = 'garbage'), {}, /did not answer JSON/],
-    ['no answer within the timeout', () => (fake.mode = 'hang'), {}, /did not answer GET \/(version|openapi\/v3) within 0\.3 s/],
+    ['not JSON', () => (suite.fake.mode = 'garbage'), {}, /did not answer JSON/],
+    ['no answer within the timeout', () => (suite.fake.mode = 'hang'), {}, /did not answer GET \/(version|openapi\/v3) within 0\.3 s/],
     ['no kubeconfig context', () => {}, { context: '' }, /^cannot read schemas from the cluster: current-context is not set/],
   ] as const) {
     it(`falls back to the bundled schemas with one message: ${name}`, async () => {
@@ -139,10 +121,10 @@ describe('schemas from the cluster (engine)', { skip: skipReason }, () => {
       assert.deepEqual(seen(text, findings), seen(text, analyzeText(text, BUNDLED)), 'the usual bundled findings');
       assert.ok(findings.some((f) => f.code === 'KCG1002'), 'e.g. the undeclared hass()');
       // Asking again (the next keystroke's check) neither retries nor repeats the message.
-      const before = fake.requests.length;
+      const before = suite.fake.requests.length;
       analyzeText(text, session.options());
       await session.cluster.settled();
-      assert.equal(fake.requests.length, before);
+      assert.equal(suite.fake.requests.length, before);
       assert.equal(session.failures.length, 1);
     });
   }

@@ -45,7 +45,8 @@ export interface CorpusFile {
   text: string;
 }
 
-function yamlFilesUnder(dir: string): string[] {
+/** The .yaml/.yml files under `dir` (recursively), sorted; none if it does not exist. */
+export function yamlFilesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { parseDocument } from 'yaml';
 import { completionsAt, type CompletionItem } from '../../server/src/language/completion.js';
 import { OPTIONS, WORKSPACE } from './fixtures.js';
+import { crd, validatingWebhook, vap } from '../fixtures/k8s.js';
 
 /** `text` with its `@` removed, and the offset where it was. */
 function cursor(textWithCursor: string): { text: string; offset: number } {
@@ -37,24 +38,13 @@ function accept(text: string, it: CompletionItem): string {
   return text.slice(0, it.range!.start) + inserted + text.slice(it.range!.end);
 }
 
-const POLICY = (validation: string) => `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: replicas
-spec:
-  matchConstraints:
-    resourceRules:
-    - apiGroups: ["apps"]
-      apiVersions: ["v1"]
-      operations: ["CREATE", "UPDATE"]
-      resources: ["deployments"]
-  variables:
+const POLICY = (validation: string) => vap({ name: 'replicas', apiGroup: 'apps', operations: ['CREATE', 'UPDATE'], resource: 'deployments' }, `  variables:
   - name: containers
     expression: object.spec.template.spec.containers
   validations:
   - expression:${validation}
     message: too many
-`;
+`);
 
 /** The parsed value of the first validation's expression after the edit, and whether the YAML is clean. */
 function validationAfter(text: string, it: CompletionItem): { value: unknown; errors: number } {
@@ -231,20 +221,10 @@ spec:
   });
 
   test('webhook matchConditions: object, oldObject, request, namespaceObject, authorizer (no params, no variables)', () => {
-    const { items } = complete(`apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingWebhookConfiguration
-metadata: {name: w}
-webhooks:
-- name: a.example.com
-  rules:
-  - apiGroups: [""]
-    apiVersions: ["v1"]
-    operations: ["CREATE"]
-    resources: ["pods"]
-  matchConditions:
+    const { items } = complete(validatingWebhook({ name: 'w', webhook: 'a.example.com' }, `  matchConditions:
   - name: x
     expression: @
-`);
+`));
     assert.deepEqual(variables(items), [
       ['object', 'v1 Pod'], ['oldObject', 'v1 Pod'], ['request', 'kubernetes.AdmissionRequest'],
       ['namespaceObject', 'kubernetes.Namespace'], ['authorizer', 'kubernetes.authorization.Authorizer'],
@@ -252,30 +232,15 @@ webhooks:
   });
 
   test('CRD x-kubernetes-validations rule and messageExpression: self and oldSelf', () => {
-    const crd = (rule: string) => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
+    const widgets = (rule: string) => crd({ name: 'widgets.example.com', flowMetadata: true, group: 'example.com', kind: 'Widget', plural: 'widgets', properties: `          spec:
             type: object
             x-kubernetes-validations:
 ${rule}
             properties:
               size: {type: integer}
-`;
+` });
     for (const rule of ['            - rule:@', '            - rule: self.size > 0\n              messageExpression: @']) {
-      const { text, items } = complete(crd(rule));
+      const { text, items } = complete(widgets(rule));
       assert.deepEqual(variableNames(items), ['self', 'oldSelf']);
       assert.equal(item(items, 'self').documentation, 'The value at `spec.versions[0].schema.openAPIV3Schema.properties[spec]`.');
       assert.ok(!labels(items).includes('object'));

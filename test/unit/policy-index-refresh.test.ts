@@ -3,23 +3,11 @@ import assert from 'node:assert/strict';
 import { FileAnalyzer } from '../../server/src/engine/analyze.js';
 import { policiesFromText } from '../../server/src/schemas/policies.js';
 import { createWorkspaceIndex } from '../../server/src/schemas/workspaceIndex.js';
+import { oneValidation, vap } from '../fixtures/k8s.js';
 
 const OPTIONS = { kubernetesVersion: '1.35' as const };
 
-const POLICY = `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: replicas
-spec:
-  matchConstraints:
-    resourceRules:
-    - apiGroups: [apps]
-      apiVersions: [v1]
-      operations: [CREATE]
-      resources: [deployments]
-  validations:
-  - expression: object.spec.replcas <= 5
-`;
+const POLICY = vap({ name: 'replicas', apiGroup: 'apps', resource: 'deployments', plainRule: true }, oneValidation('object.spec.replcas <= 5'));
 
 const BINDING = `apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicyBinding

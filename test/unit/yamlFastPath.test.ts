@@ -14,7 +14,7 @@ import { splitDocuments, parseChunk } from '../../server/src/engine/documents.js
 import { fastParseDocument, fastParseDocumentStrict, PARSE_OPTIONS } from '../../server/src/engine/yamlFastPath.js';
 import { embeddedString } from '../../server/src/engine/embeddedString.js';
 import { snapshot } from './yamlSnapshot.js';
-import { CORPUS_ROOT, REPO_ROOT } from '../fuzz/fuzzLib.js';
+import { CORPUS_ROOT, REPO_ROOT, yamlFilesUnder } from '../fuzz/fuzzLib.js';
 
 /** The fast path's result for `text`, checked against yaml; undefined if it fell back. */
 function checked(text: string, label = JSON.stringify(text)): ReturnType<typeof fastParseDocumentStrict> {
@@ -29,17 +29,6 @@ function assertFast(text: string): void {
 
 function assertFallback(text: string): void {
   assert.equal(fastParseDocumentStrict(text), undefined, `expected a fallback to yaml for ${JSON.stringify(text)}`);
-}
-
-function yamlFilesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...yamlFilesUnder(full));
-    else if (/\.ya?ml$/.test(entry.name)) out.push(full);
-  }
-  return out.sort();
 }
 
 describe('yamlFastPath: the subset it reads is read exactly as yaml does', () => {
