@@ -7,7 +7,7 @@
  *   npm run bench            # = node bench/run.mjs; writes bench/RESULTS.md
  *
  * Options: --priority=N (nice value, default -10 when permitted, 0 = leave) --sizes=10,100,1000  --cold=N (fresh server processes per size and server; default 5,
- *          3 for 1,000 policies)  --edits=N (default 7)  --no-profile (skip bench/profile.mjs)
+ *          7 for 1,000 policies: single runs there vary most)  --edits=N (default 7)  --no-profile (skip bench/profile.mjs)
  *          --out=FILE (default bench/RESULTS.md)  --kcg-root=DIR (benchmark DIR/dist/server.cjs instead)
  *
  * Needs yaml-language-server (a devDependency). No network: its Kubernetes schema is generated from
@@ -35,7 +35,7 @@ const opts = Object.fromEntries(
   }),
 );
 const SIZES = opts.sizes ? String(opts.sizes).split(',').map(Number) : [10, 100, 1000];
-const coldRuns = (n) => Number(opts.cold ?? (n >= 1000 ? 3 : 5));
+const coldRuns = (n) => Number(opts.cold ?? (n >= 1000 ? 7 : 5));
 const EDITS = Number(opts.edits ?? 7);
 const RESULTS = path.resolve(opts.out ?? path.join(benchDir, 'RESULTS.md'));
 

@@ -17,6 +17,10 @@ const common = {
   // The sources are ESM and some read import.meta.url to find files next to them. CommonJS has
   // no import.meta, so give it the bundle's own URL instead of the empty object esbuild would.
   define: { 'import.meta.url': '__kcgImportMetaUrl' },
+  // yaml's Node entry is CommonJS, which esbuild wraps so that every use of an export (isMap,
+  // Scalar, …) goes through a getter; its ES module build is the same code with direct bindings.
+  // (It logs warnings with console.warn instead of process.emitWarning: stderr either way.)
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
   banner: { js: 'var __kcgImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
 };
 

@@ -80,3 +80,30 @@ describe('debounce after edits', () => {
     assert.ok(delay > 5 && delay <= 150, `waits ${delay} ms`);
   });
 });
+
+describe('after publishing', () => {
+  test('the index hears of the checked text only after the diagnostics went out, and only for the version checked', async () => {
+    const document = TextDocument.create('file:///w/p.yaml', 'yaml', 1, POLICY(1));
+    const events: string[] = [];
+    const validator = new DocumentValidator(
+      {
+        document: () => document,
+        publish: (_uri, version) => {
+          events.push(`publish ${version}`);
+          // The connection writes a notification from a microtask of this task.
+          queueMicrotask(() => events.push('written'));
+        },
+        checked: (_uri, text) => events.push(`checked ${text === document.getText()}`),
+        log: () => {},
+      },
+      { kubernetesVersion: '1.35' },
+      EMPTY_WORKSPACE,
+    );
+    validator.start();
+    validator.schedule(document.uri);
+    const deadline = Date.now() + 20_000;
+    while (!events.includes('checked true') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+    // The index's read of the file waits for a later task, so it cannot hold back the write.
+    assert.deepEqual(events, ['publish 1', 'written', 'checked true']);
+  });
+});

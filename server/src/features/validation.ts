@@ -178,7 +178,11 @@ export class DocumentValidator {
     this.publishedVersions.set(uri, version);
     this.publishedDiagnostics.set(uri, diagnostics);
     this.host.publish(uri, version, diagnostics);
-    this.host.checked?.(uri, text);
     if (analyzer.hasStalePolicyFindings()) this.schedule(uri, 0);
+    // After the diagnostics are on their way: the connection writes them once this task ends, and
+    // reading a large file's policies for the index need not delay that.
+    setImmediate(() => {
+      if (this.host.document(uri)?.version === version) this.host.checked?.(uri, text);
+    });
   }
 }
