@@ -224,31 +224,15 @@ describe('yamlFastPath: everything else falls back to yaml', () => {
     }
   });
 
-  test('a late fallback costs a fraction of what yaml then spends (no slower than before)', () => {
+  test('a 450 KB document is read by the fast path; one that turns unusual at its very end, or junk, is left to yaml', () => {
+    // What each costs is measured by the benchmark (bench/profile.mjs), not here: timings in a
+    // test run in parallel with others only measure the machine's load.
     const policy = (i: number) => `  - name: item-${i}\n    expression: "object.spec.replicas <= ${i}"\n    values: [a, "b"]\n    note: |\n      text ${i}\n`;
     const body = 'spec:\n  items:\n' + Array.from({ length: 4_000 }, (_, i) => policy(i)).join('');
-    const cases = {
-      huge: body, // 500 KB, all fast path
-      lateBail: body + 'tail: &anchor x\n', // read to the end, then left to yaml
-      junk: body.replace(/e/g, '\u0000'), // stopped by the character check
-    };
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-    const time = (f: () => unknown) => {
-      const t0 = performance.now();
-      f();
-      return performance.now() - t0;
-    };
-    for (const [name, text] of Object.entries(cases)) {
-      const fast: number[] = [];
-      const yaml: number[] = [];
-      for (let round = 0; round < 3; round++) {
-        fast.push(time(() => fastParseDocument(text)));
-        yaml.push(time(() => parseDocument(text, PARSE_OPTIONS)));
-      }
-      assert.ok(median(fast) < 0.7 * median(yaml), `${name}: fast path ${median(fast).toFixed(1)} ms vs yaml ${median(yaml).toFixed(1)} ms`);
-    }
-    assert.ok(fastParseDocument(cases.huge));
-    assert.equal(fastParseDocument(cases.lateBail), undefined);
+    assert.ok(body.length > 400_000, `${body.length} characters`);
+    assertFast(body);
+    assertFallback(body + 'tail: &anchor x\n');
+    assert.equal(fastParseDocument(body.replace(/e/g, '\u0000')), undefined);
   });
 });
 
