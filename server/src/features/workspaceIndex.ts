@@ -91,7 +91,8 @@ export class WorkspaceCrds {
   openFileChecked(key: string, text: string): boolean {
     if (!text.includes('AdmissionPolicy') && !this.openPolicies.has(key) && !this.diskPolicies.has(key)) return false;
     // Opening a workspace file: the scan already read these very policies from disk.
-    if (!this.openPolicies.has(key) && this.diskFingerprints.has(key) && this.diskFingerprints.get(key) === fingerprint(text)) return false;
+    const onDisk = this.diskFingerprints.get(key);
+    if (!this.openPolicies.has(key) && onDisk !== undefined && onDisk === fingerprint(text)) return false;
     const before = this.openPolicies.get(key) ?? this.diskPolicies.get(key) ?? [];
     const after = policiesOf(key, text);
     this.openPolicies.set(key, after);

@@ -15,8 +15,10 @@ const REBUILD_DELAY_MS = 300;
 
 export interface IndexerHost {
   log(message: string): void;
-  /** A new index is ready; the server re-checks open files with it. */
-  /** `crdsChanged` false: only the admission policies differ (bindings need a re-check, nothing else). */
+  /**
+   * A new index is ready; the server re-checks open files with it. `crdsChanged` false: only the
+   * admission policies differ, so only bindings need a re-check.
+   */
   indexChanged(index: WorkspaceIndex, crdsChanged: boolean): void;
 }
 
