@@ -4,6 +4,7 @@ import { analyzeText } from '../../server/src/engine/analyze.js';
 import type { Finding, Fix } from '../../server/src/engine/findings.js';
 import { applyEdits } from '../../server/src/checks/fixes.js';
 import { editDistance, nearestNames } from '../../server/src/cel/suggest.js';
+import { vap } from '../fixtures/k8s.js';
 
 const OPTIONS = { kubernetesVersion: '1.35' as const };
 
@@ -11,18 +12,7 @@ const fixesOf = (f: Finding): Fix[] => (f.data as { fixes?: Fix[] } | undefined)
 const seen = (text: string, findings: Finding[]) =>
   findings.map((f) => ({ code: f.code, covers: text.slice(f.start, f.end), fixes: fixesOf(f).map((x) => x.title) }));
 
-const policy = (expressionLine: string) => `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: p
-spec:
-  matchConstraints:
-    resourceRules:
-    - apiGroups: ["apps"]
-      apiVersions: ["v1"]
-      operations: ["CREATE"]
-      resources: ["deployments"]
-  validations:
+const policy = (expressionLine: string) => `${vap({ name: 'p', apiGroup: 'apps', resource: 'deployments' }, '')}  validations:
   - expression: ${expressionLine}
 `;
 

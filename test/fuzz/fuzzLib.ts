@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, FindingData } from '../../server/src/engine/findings.js';
 import { REPO_ROOT } from '../lsp/lspHarness.js';
+import { crd } from '../fixtures/k8s.js';
 
 export { REPO_ROOT };
 
@@ -269,23 +270,7 @@ spec:
   - key: k
     valueExpression: @@
 `,
-  crd: `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
+  crd: `${crd({ name: 'widgets.example.com', group: 'example.com', kind: 'Widget', plural: 'widgets', properties: '' })}          spec:
             type: object
             x-kubernetes-validations:
             - rule: @@

@@ -1,6 +1,7 @@
 /** Small YAML files the language-feature tests share, and a cursor helper. */
 import { EMPTY_WORKSPACE } from '../../server/src/engine/analyze.js';
 import type { EngineOptions } from '../../server/src/engine/options.js';
+import { crd, vap } from '../fixtures/k8s.js';
 
 export const OPTIONS: EngineOptions = { kubernetesVersion: '1.35' };
 export const WORKSPACE = EMPTY_WORKSPACE;
@@ -12,18 +13,7 @@ export function at(text: string, needle: string, delta = 0): number {
   return i + delta;
 }
 
-export const DEPLOYMENT_POLICY = `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: replicas
-spec:
-  matchConstraints:
-    resourceRules:
-    - apiGroups: ["apps"]
-      apiVersions: ["v1"]
-      operations: ["CREATE", "UPDATE"]
-      resources: ["deployments"]
-  variables:
+export const DEPLOYMENT_POLICY = `${vap({ name: 'replicas', apiGroup: 'apps', resource: 'deployments', operations: ['CREATE', 'UPDATE'] }, '')}  variables:
   - name: containers
     expression: object.spec.template.spec.containers
   validations:
@@ -32,23 +22,7 @@ spec:
       'too many: ' + string(size(variables.containers))
 `;
 
-export const WIDGET_CRD = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
+export const WIDGET_CRD = `${crd({ name: 'widgets.example.com', group: 'example.com', kind: 'Widget', plural: 'widgets', properties: '' })}          spec:
             type: object
             x-kubernetes-validations:
             - rule: >

@@ -4,6 +4,7 @@ import { optionalGuardFixes } from '../../server/src/language/optionalGuard.js';
 import { analyzeText } from '../../server/src/engine/analyze.js';
 import type { Fix } from '../../server/src/engine/findings.js';
 import { OPTIONS, WIDGET_CRD, WORKSPACE, at } from './fixtures.js';
+import { vap } from '../fixtures/k8s.js';
 
 const fixes = (text: string, offset: number) => optionalGuardFixes(text, offset, OPTIONS, WORKSPACE);
 
@@ -14,18 +15,7 @@ function apply(text: string, fix: Fix): string {
 }
 
 /** A ValidatingAdmissionPolicy for apps/v1 deployments whose one validation is `expressionYaml`. */
-const policy = (expressionYaml: string) => `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: replicas
-spec:
-  matchConstraints:
-    resourceRules:
-    - apiGroups: ["apps"]
-      apiVersions: ["v1"]
-      operations: ["CREATE", "UPDATE"]
-      resources: ["deployments"]
-  validations:
+const policy = (expressionYaml: string) => `${vap({ name: 'replicas', apiGroup: 'apps', resource: 'deployments', operations: ['CREATE', 'UPDATE'] }, '')}  validations:
   - expression: ${expressionYaml}
 `;
 

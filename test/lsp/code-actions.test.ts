@@ -4,6 +4,7 @@ import { CodeActionRequest, type CodeAction, type Diagnostic, type TextDocumentE
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Fix } from '../../server/src/engine/findings.js';
 import { LspSession } from './lspHarness.js';
+import { vap } from '../fixtures/k8s.js';
 
 // Checks attach fixes as `data.fixes` with file offsets; the server turns any such fix into a
 // quick-fix. No check ships one yet, so these tests hand the server a diagnostic carrying one, as
@@ -248,18 +249,7 @@ function hasFixes(data: unknown): boolean {
   return Array.isArray(fixes) && fixes.length > 0;
 }
 
-const OPTIONAL_FIELD_POLICY = `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: replicas
-spec:
-  matchConstraints:
-    resourceRules:
-    - apiGroups: ["apps"]
-      apiVersions: ["v1"]
-      operations: ["CREATE", "UPDATE"]
-      resources: ["deployments"]
-  validations:
+const OPTIONAL_FIELD_POLICY = `${vap({ name: 'replicas', apiGroup: 'apps', resource: 'deployments', operations: ['CREATE', 'UPDATE'] }, '')}  validations:
   - expression: "object.spec.replicas <= 5"
 `;
 

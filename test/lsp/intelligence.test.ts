@@ -19,21 +19,11 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspSession } from './lspHarness.js';
+import { vap } from '../fixtures/k8s.js';
 
 const URI = 'file:///intelligence/policy.yaml';
 const TEXT = `# 😀 policy
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: replicas
-spec:
-  matchConstraints:
-    resourceRules:
-    - apiGroups: ["apps"]
-      apiVersions: ["v1"]
-      operations: ["CREATE"]
-      resources: ["deployments"]
-  validations:
+${vap({ name: 'replicas', apiGroup: 'apps', resource: 'deployments' }, '')}  validations:
   - expression: "object.spec.replicas <= 5"
   - expression: object.spec.
 `;
