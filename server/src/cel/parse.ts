@@ -9,6 +9,7 @@ import { CEL_CODES, celIssue } from './issues.js';
 import { type CelJsError, describe } from './parseErrors.js';
 import { firstGrammarIssue, grammarNodeIssues } from './grammar.js';
 import { regroupNode } from './precedence.js';
+import { fastParseCel } from './fastParse.js';
 import { type Rewritten, rewriteForCelJs } from './syntaxRewrite.js';
 
 /** The subset of cel-js's AST node we rely on (see node_modules/@marcbachmann/cel-js/lib/parser.js). */
@@ -357,12 +358,20 @@ export function parseCel(src: string): ParseOutcome {
   return outcome;
 }
 
-function parseUncached(src: string): ParseOutcome {
+/** parseCel without the fast path or the cache: what the fast path must agree with (tests). */
+export function parseCelFullPath(src: string): ParseOutcome {
+  return parseUncached(src, false);
+}
+
+function parseUncached(src: string, fastPath = true): ParseOutcome {
   // A string has at most as many code points as UTF-16 units: only long ones need counting.
   if (src.length > MAX_CODE_POINTS && countCodePoints(src, MAX_CODE_POINTS) > MAX_CODE_POINTS) {
     const size = countCodePoints(src, Number.MAX_SAFE_INTEGER);
     return { issue: celIssue(CEL_CODES.syntax, 0, src.length, `expression code point size exceeds limit: size: ${size}, limit ${MAX_CODE_POINTS}`) };
   }
+  // The common subset is read in one pass (fastParse.ts); the rest goes through cel-js.
+  const fast = fastPath ? fastParseCel(src) : undefined;
+  if (fast && (fast.nodes < MAX_RECURSION_DEPTH || !exceedsDepth(fast.ast, MAX_RECURSION_DEPTH))) return { ast: fast.ast };
   // Struct literals and optional entries are parsed in a rewritten form (syntaxRewrite.ts).
   const rewrite = rewriteForCelJs(src);
   const original = (offset: number): number => (rewrite ? rewrite.toOriginal(offset) : offset);
