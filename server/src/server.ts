@@ -77,9 +77,8 @@ export function startServer(): Connection {
   const validator = new DocumentValidator(
     {
       document: (uri) => documents.get(uri),
-      publish: (uri, version, diagnostics) => {
-        connection.sendDiagnostics({ uri, version, diagnostics }).catch((err) => logError('publishing diagnostics', err));
-      },
+      publish: (uri, version, diagnostics) =>
+        connection.sendDiagnostics({ uri, version, diagnostics }).catch((err) => logError('publishing diagnostics', err)),
       checked: (uri, text) => indexer.documentChecked(documentKey(uri), text),
       log,
     },

@@ -13,7 +13,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments, isScalar, visit } from 'yaml';
 import { fastParseCel } from '../../server/src/cel/fastParse.js';
-import { parseCel, parseCelFullPath, MAX_RECURSION_DEPTH, type AstNode } from '../../server/src/cel/parse.js';
+import { allNodes, astIndex, parseCel, parseCelFullPath, MAX_RECURSION_DEPTH, type AstNode } from '../../server/src/cel/parse.js';
 import { CORPUS_ROOT, REPO_ROOT, celSoup, mutatedCel, params, yamlFilesUnder } from '../fuzz/fuzzLib.js';
 
 /** A tree as plain data: literal values tagged with their JavaScript type (1n and 1 differ). */
@@ -25,13 +25,31 @@ function plain(v: unknown): unknown {
   return { op: n.op, args: plain(n.args), pos: n.pos, start: n.start, end: n.end };
 }
 
-/** Whether the fast path took `src`; fails if it disagrees with the full path. */
+/** The index the passes after checking read, as plain data. */
+function plainIndex(root: AstNode): unknown {
+  const index = astIndex(root);
+  return {
+    nodes: allNodes(root).map(plain),
+    selects: index.selects.map(plain),
+    identifiers: index.identifiers,
+    memberCalls: index.memberCalls.map(plain),
+    regexCalls: index.regexCalls.map(plain),
+    literalChecks: index.literalChecks.map(plain),
+  };
+}
+
+/**
+ * Whether the fast path took `src`; fails if it disagrees with the full path: in the tree, and in
+ * the node lists parseCel stores with it (built from the fast parser's node order, walked on the
+ * full path's tree).
+ */
 function agrees(src: string): boolean {
-  const fast = fastParseCel(src);
-  if (!fast) return false;
+  if (!fastParseCel(src)) return false;
+  const fast = parseCel(src).ast!;
   const full = parseCelFullPath(src);
   assert.equal(full.issue, undefined, `the fast path accepted what the full path rejects: ${JSON.stringify(src)}`);
-  assert.deepEqual(plain(fast.ast), plain(full.ast), `trees differ for ${JSON.stringify(src)}`);
+  assert.deepEqual(plain(fast), plain(full.ast), `trees differ for ${JSON.stringify(src)}`);
+  assert.deepEqual(plainIndex(fast), plainIndex(full.ast!), `indexes differ for ${JSON.stringify(src)}`);
   return true;
 }
 
@@ -119,8 +137,8 @@ const subsetExpression: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) =>
       fc.tuple(sp, e, sp).map(([x, y, z]) => `(${x}${y}${z})`),
       fc.tuple(e, fc.constantFrom('.', '.?', '. ?', ' .'), fc.constantFrom('b', 'spec', 'namespace', 'all')).map((p) => p.join('')),
       fc.tuple(e, fc.constantFrom('[', '[?', '[ ?'), e, fc.constantFrom(']')).map((p) => p.join('')),
-      fc.tuple(fc.constantFrom('f', 'has', 'size', 'string'), fc.array(e, { maxLength: 3 })).map(([f, xs]) => `${f}(${xs.join(', ')})`),
-      fc.tuple(e, fc.constantFrom('all', 'exists', 'map', 'filter', 'startsWith', 'orValue'), fc.array(e, { maxLength: 3 })).map(([r, f, xs]) => `${r}.${f}(${xs.join(',')})`),
+      fc.tuple(fc.constantFrom('f', 'has', 'size', 'string', 'matches', 'duration', 'timestamp', 'format', 'bind'), fc.array(e, { maxLength: 3 })).map(([f, xs]) => `${f}(${xs.join(', ')})`),
+      fc.tuple(e, fc.constantFrom('all', 'exists', 'map', 'filter', 'startsWith', 'orValue', 'matches', 'find', 'findAll', 'format', 'bind'), fc.array(e, { maxLength: 3 })).map(([r, f, xs]) => `${r}.${f}(${xs.join(',')})`),
       fc.array(e, { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`),
     ),
   };

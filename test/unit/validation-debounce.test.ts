@@ -21,7 +21,9 @@ function harness(text: string) {
   const validator = new DocumentValidator(
     {
       document: () => document,
-      publish: (_uri, version) => publishes.push({ version, afterEditMs: performance.now() - editedAt }),
+      publish: (_uri, version) => {
+        publishes.push({ version, afterEditMs: performance.now() - editedAt });
+      },
       log: () => {},
     },
     { kubernetesVersion: '1.35' },

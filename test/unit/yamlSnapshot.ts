@@ -1,6 +1,7 @@
 /**
  * A comparable snapshot of a parsed `yaml` Document, for checking the fast path against
- * `parseDocument`: every node's class, its `yaml` node type (and how that property is defined),
+ * `parseDocument`: every node's class, its `yaml` node type (its value and attributes, found on the
+ * node or, as the fast path's nodes have it, on a prototype in its chain), a collection's schema,
  * each own enumerable property (ranges, values with -0, NaN and bigints told apart, types, sources,
  * formats, flow, tags, anchors...), the scalar source tokens' fields, and the document's range,
  * errors, warnings, directives and options.
@@ -9,7 +10,7 @@
  * them): comments (`comment`, `commentBefore`, `spaceBefore`), the source tokens of pairs and
  * collections, and the `end` tokens of scalar source tokens.
  */
-import { isNode, isPair, isScalar, type Document } from 'yaml';
+import { isCollection, isNode, isPair, isScalar, type Document } from 'yaml';
 
 const NODE_TYPE = Symbol.for('yaml.node.type');
 const COMMENTS = new Set(['comment', 'commentBefore', 'spaceBefore']);
@@ -39,12 +40,26 @@ function token(t: unknown): unknown {
   };
 }
 
+/** The descriptor of `key` where `o` gets it from: itself or the nearest prototype. */
+function inheritedDescriptor(o: object, key: PropertyKey): PropertyDescriptor | undefined {
+  for (let p: object | null = o; p; p = Object.getPrototypeOf(p)) {
+    const d = Object.getOwnPropertyDescriptor(p, key);
+    if (d) return d;
+  }
+  return undefined;
+}
+
 function node(n: unknown): unknown {
   if (!isNode(n) && !isPair(n)) return plain(n);
   const out: Record<string, unknown> = {
     class: (n as object).constructor.name,
-    nodeType: Object.getOwnPropertyDescriptor(n, NODE_TYPE),
+    instanceOfClass: n instanceof (n as object).constructor,
+    nodeType: inheritedDescriptor(n as object, NODE_TYPE),
   };
+  if (isCollection(n)) {
+    const d = inheritedDescriptor(n, 'schema');
+    out.schema = d && { name: (d.value as { name?: string } | undefined)?.name, enumerable: d.enumerable, writable: d.writable };
+  }
   for (const key of Object.keys(n).sort()) {
     if (COMMENTS.has(key)) continue;
     const v = (n as unknown as Record<string, unknown>)[key];
@@ -62,7 +77,7 @@ export function snapshot(doc: Document.Parsed | Document): unknown {
   const directives = doc.directives as unknown as Record<string, unknown> | undefined;
   return {
     class: doc.constructor.name,
-    nodeType: Object.getOwnPropertyDescriptor(doc, NODE_TYPE),
+    nodeType: inheritedDescriptor(doc, NODE_TYPE),
     keys: Object.keys(doc)
       .filter((k) => !COMMENTS.has(k))
       .sort(),

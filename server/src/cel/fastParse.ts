@@ -63,12 +63,17 @@ const BAIL = { bail: true };
 
 type Node = { op: string; args: unknown; pos: number; start: number; end: number };
 
-/** Nodes built by the current parse (one parse runs at a time: it never calls out). */
-let built = 0;
+/**
+ * The nodes of the current parse in the order they are built (one parse runs at a time: it never
+ * calls out). A recursive-descent parser builds a node after its operands, left to right: this is
+ * the tree's post-order, whose reverse is the order parse.ts's astIndex walk visits the nodes in.
+ */
+let built: Node[] = [];
 
 function node(op: string, args: unknown, pos: number, start: number, end: number): Node {
-  built++;
-  return { op, args, pos, start, end };
+  const n = { op, args, pos, start, end };
+  built.push(n);
+  return n;
 }
 
 /** [0-9A-Za-z_] */
@@ -448,14 +453,15 @@ class FastCelParser {
 
 /**
  * The finished tree of `src` (as parse.ts's full path would build it) when it is in the common
- * subset, else undefined. Never throws. `nodes` is the size of the tree: a tree of fewer nodes
- * than cel-go's depth limit cannot exceed it (larger ones need parse.ts's depth check).
+ * subset, else undefined. Never throws. `postOrder` lists every node of the tree, operands before
+ * their node, left to right: its length is the size of the tree (a tree of fewer nodes than
+ * cel-go's depth limit cannot exceed it; larger ones need parse.ts's depth check).
  */
-export function fastParseCel(src: string): { ast: AstNode; nodes: number } | undefined {
-  built = 0;
+export function fastParseCel(src: string): { ast: AstNode; postOrder: AstNode[] } | undefined {
+  built = [];
   try {
     const ast = new FastCelParser(src).parse();
-    return { ast, nodes: built };
+    return { ast, postOrder: built as AstNode[] };
   } catch (e) {
     if (e === BAIL || e instanceof RangeError) return undefined;
     throw e;

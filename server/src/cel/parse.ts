@@ -186,7 +186,7 @@ export function astIndex(root: AstNode): AstIndex {
 function walkAndIndex(root: AstNode, src?: string, found?: CelIssue[]): AstIndex {
   // The walk fills scratch lists, then keeps exact-size copies (most are empty or tiny: growing
   // a fresh list by push allocates room for 17 entries).
-  const { stack, exemptFrom, selects, identifiers, memberCalls, regexCalls, literalChecks } = scratch;
+  const { stack, exemptFrom } = scratch;
   for (let i = 0; i < SCRATCH_LISTS.length; i++) SCRATCH_LISTS[i].length = 0; // also after a walk that threw
   stack.push(root);
   while (stack.length) {
@@ -199,21 +199,51 @@ function walkAndIndex(root: AstNode, src?: string, found?: CelIssue[]): AstIndex
     // popped: the nodes popped from at or above that position are its descendants.
     while (exemptFrom.length && stack.length < exemptFrom[exemptFrom.length - 1]) exemptFrom.pop();
     const exempt = exemptFrom.length > 0;
-    const op = n.op;
-    if (op === 'id') {
-      const name = unalias(n.args as string);
-      if (!identifiers.includes(name)) identifiers.push(name);
-    } else if (op === '.' || op === '.?') selects.push(n);
-    else if (op === 'call' || op === 'rcall') {
-      const name = (n.args as [string])[0];
-      if (op === 'rcall') memberCalls.push(n);
-      if (REGEX_CALLS.has(name)) regexCalls.push(n);
-      if (LITERAL_ARGUMENT_CALLS.has(name)) literalChecks.push(n);
-      if (LITERAL_EXEMPT_CALLS.has(name) && !exempt) exemptFrom.push(stack.length);
-    } else if ((op === 'list' || op === 'map') && !exempt) literalChecks.push(n);
+    if (indexNode(n, exempt) && !exempt) exemptFrom.push(stack.length);
     pushChildren(stack, n);
   }
+  return takeIndex();
+}
+
+/**
+ * Files one node of a pre-order walk into the scratch lists (`exempt`: inside a `format` or `bind`
+ * call); returns whether the node is such a call (its descendants are exempt).
+ */
+function indexNode(n: AstNode, exempt: boolean): boolean {
+  const op = n.op;
+  if (op === 'id') {
+    const name = unalias(n.args as string);
+    if (!scratch.identifiers.includes(name)) scratch.identifiers.push(name);
+  } else if (op === '.' || op === '.?') scratch.selects.push(n);
+  else if (op === 'call' || op === 'rcall') {
+    const name = (n.args as [string])[0];
+    if (op === 'rcall') scratch.memberCalls.push(n);
+    if (REGEX_CALLS.has(name)) scratch.regexCalls.push(n);
+    if (LITERAL_ARGUMENT_CALLS.has(name)) scratch.literalChecks.push(n);
+    return LITERAL_EXEMPT_CALLS.has(name);
+  } else if ((op === 'list' || op === 'map') && !exempt) scratch.literalChecks.push(n);
+  return false;
+}
+
+function takeIndex(): AstIndex {
+  const { selects, identifiers, memberCalls, regexCalls, literalChecks } = scratch;
   return { selects: take(selects), identifiers: take(identifiers), memberCalls: take(memberCalls), regexCalls: take(regexCalls), literalChecks: take(literalChecks) };
+}
+
+/**
+ * Stores the astIndex and allNodes of a tree from its nodes in post-order (fastParse.ts builds
+ * them in that order): reversed, that is the pre-order astIndex's walk visits (children pushed left
+ * to right, popped right to left), without walking the tree. Not when a `format` or `bind` call
+ * may exempt literals below it (that needs the nodes' ancestry): the walk does it when asked.
+ */
+function indexFromPostOrder(src: string, root: AstNode, postOrder: AstNode[]): void {
+  if (src.includes('format') || src.includes('bind')) return;
+  for (let i = 0; i < SCRATCH_LISTS.length; i++) SCRATCH_LISTS[i].length = 0;
+  const nodes = postOrder.reverse();
+  for (let i = 0; i < nodes.length; i++) indexNode(nodes[i], false);
+  const index: AstIndex & { nodes?: readonly AstNode[] } = takeIndex();
+  index.nodes = nodes;
+  storeIndex(root, index);
 }
 
 /** Reused by astIndex, which never runs inside itself. */
@@ -371,7 +401,10 @@ function parseUncached(src: string, fastPath = true): ParseOutcome {
   }
   // The common subset is read in one pass (fastParse.ts); the rest goes through cel-js.
   const fast = fastPath ? fastParseCel(src) : undefined;
-  if (fast && (fast.nodes < MAX_RECURSION_DEPTH || !exceedsDepth(fast.ast, MAX_RECURSION_DEPTH))) return { ast: fast.ast };
+  if (fast && (fast.postOrder.length < MAX_RECURSION_DEPTH || !exceedsDepth(fast.ast, MAX_RECURSION_DEPTH))) {
+    indexFromPostOrder(src, fast.ast, fast.postOrder);
+    return { ast: fast.ast };
+  }
   // Struct literals and optional entries are parsed in a rewritten form (syntaxRewrite.ts).
   const rewrite = rewriteForCelJs(src);
   const original = (offset: number): number => (rewrite ? rewrite.toOriginal(offset) : offset);

@@ -138,6 +138,75 @@ const SCHEMA_AS_EXPECTED =
   STRING_TAG?.tag === 'tag:yaml.org,2002:str' &&
   STRING_TAG.resolve('x', () => {}, {}) === 'x';
 
+// ---------------------------------------------------------------------------------------------
+// Nodes
+//
+// yaml's node constructors define the node-type symbol (and a collection's schema) on every node
+// with Object.defineProperty, a runtime call that is a tenth of a cold parse of a large file. The
+// fast path's nodes inherit both, non-enumerable as yaml defines them, from one prototype per
+// class (which inherits the class's own prototype: instanceof, the constructor, the methods and
+// yaml's identity checks all see a yaml node); own properties are set in yaml's order.
+
+const NODE_TYPE = Symbol.for('yaml.node.type');
+
+/** `proto` with the node type (and the shared schema) that `sample`, a yaml-made node, has. */
+function nodePrototype(proto: object, sample: object, withSchema: boolean): object {
+  const props: PropertyDescriptorMap = { [NODE_TYPE]: { value: (sample as Record<symbol, unknown>)[NODE_TYPE] } };
+  if (withSchema) props.schema = { value: SHARED_SCHEMA, configurable: true, writable: true };
+  return Object.create(proto, props);
+}
+
+interface NodeConstructors {
+  Scalar: new (value: unknown) => Scalar;
+  YAMLMap: new () => YAMLMap;
+  YAMLSeq: new () => YAMLSeq;
+  Pair: new (key: unknown, value: unknown) => Pair<unknown, unknown>;
+  Document: new () => Document.Parsed;
+}
+
+/** The template document's own properties that every document gets (a copy, or the same object). */
+const TEMPLATE_OPTIONS = { ...(TEMPLATE.options as object) };
+const TEMPLATE_DIRECTIVES = TEMPLATE.directives as unknown as { yaml: object; tags: object };
+
+const FAST = ((): NodeConstructors => {
+  function FastScalar(this: Record<string, unknown>, value: unknown) {
+    this.value = value;
+  }
+  FastScalar.prototype = nodePrototype(Scalar.prototype, new Scalar(null), false);
+  function FastMap(this: Record<string, unknown>) {
+    this.items = [];
+  }
+  FastMap.prototype = nodePrototype(YAMLMap.prototype, new YAMLMap(), true);
+  function FastSeq(this: Record<string, unknown>) {
+    this.items = [];
+  }
+  FastSeq.prototype = nodePrototype(YAMLSeq.prototype, new YAMLSeq(), true);
+  function FastPair(this: Record<string, unknown>, key: unknown, value: unknown) {
+    this.key = key;
+    this.value = value;
+  }
+  FastPair.prototype = nodePrototype(Pair.prototype, new Pair(null), false);
+  /** As yaml's Document constructor leaves a parsed document, before the composer fills it in. */
+  function FastDocument(this: Record<string, unknown>) {
+    this.commentBefore = null;
+    this.comment = null;
+    this.errors = [];
+    this.warnings = [];
+    this.options = Object.assign({}, TEMPLATE_OPTIONS);
+    this.directives = new (DirectivesClass as unknown as new (yaml: object, tags: object) => unknown)(TEMPLATE_DIRECTIVES.yaml, TEMPLATE_DIRECTIVES.tags);
+    this.schema = SHARED_SCHEMA;
+    this.contents = null;
+  }
+  FastDocument.prototype = nodePrototype(Document.prototype, TEMPLATE, false);
+  return {
+    Scalar: FastScalar as unknown as NodeConstructors['Scalar'],
+    YAMLMap: FastMap as unknown as NodeConstructors['YAMLMap'],
+    YAMLSeq: FastSeq as unknown as NodeConstructors['YAMLSeq'],
+    Pair: FastPair as unknown as NodeConstructors['Pair'],
+    Document: FastDocument as unknown as NodeConstructors['Document'],
+  };
+})();
+
 /** First characters (char codes) that some core-schema test can match: `~ n N t T f F 0-9 + - .`. */
 const MAYBE_NOT_STRING = new Uint8Array(128);
 for (const ch of '~nNtTfF0123456789+-.') MAYBE_NOT_STRING[ch.charCodeAt(0)] = 1;
@@ -269,8 +338,7 @@ interface Frame {
 
 class FastParser {
   private readonly len: number;
-  private readonly doc = newDocument(SHARED_SCHEMA);
-  private readonly schema = this.doc.schema;
+  private readonly doc = new FAST.Document();
   private readonly stack: Frame[] = [];
   private root: Frame | null = null;
   private rootEnd = 0;
@@ -438,7 +506,7 @@ class FastParser {
 
   private newFrame(seq: boolean, indent: number, offset: number): Frame {
     if (this.stack.length >= MAX_DEPTH) bail();
-    const node = seq ? new YAMLSeq(this.schema) : new YAMLMap(this.schema);
+    const node = seq ? new FAST.YAMLSeq() : new FAST.YAMLMap();
     const frame: Frame = { seq, indent, node, offset, end: offset, pend: null, trail: null, last: null, lastEndsWithComment: false, keys: null };
     this.stack.push(frame);
     return frame;
@@ -638,7 +706,7 @@ class FastParser {
     const text = this.text;
     const colonEnd = this.colonEnd;
     this.checkDuplicate(f, key.value);
-    const pair = new Pair<Scalar, unknown>(key, null);
+    const pair = new FAST.Pair(key, null) as Pair<Scalar, unknown>;
     (f.node as YAMLMap).items.push(pair as Pair<unknown, unknown>);
     const r = this.skipSpaces(colonEnd);
     const c = text.charCodeAt(r);
@@ -790,10 +858,10 @@ class FastParser {
       }
     }
     let scalar: Scalar;
-    if (tag === STRING_TAG) scalar = new Scalar(value);
+    if (tag === STRING_TAG) scalar = new FAST.Scalar(value);
     else {
       const res = tag.resolve(value, this.onError, this.doc.options);
-      scalar = isScalar(res) ? (res as Scalar) : new Scalar(res);
+      scalar = isScalar(res) ? (res as Scalar) : new FAST.Scalar(res);
     }
     scalar.range = range;
     scalar.source = value;
@@ -813,7 +881,7 @@ class FastParser {
     const inner = source.slice(1, -1);
     const simple = source.length >= 2 && !inner.includes('\n') && (double ? !inner.includes('\\') : !inner.includes("'"));
     const value = simple ? inner : this.resolved({ type, offset: r, indent: lineIndent, source });
-    const scalar = new Scalar(value);
+    const scalar = new FAST.Scalar(value);
     scalar.range = [r, end, rangeEnd];
     scalar.source = value;
     scalar.type = double ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
@@ -937,7 +1005,7 @@ class FastParser {
     const source = text.slice(body, end);
     const token = { type: 'block-scalar' as const, offset: r, indent: blockIndent, props, source };
     const res = CST.resolveAsScalar(token as Parameters<typeof CST.resolveAsScalar>[0], PARSE_OPTIONS.strict, this.onError)!;
-    const scalar = new Scalar(res.value);
+    const scalar = new FAST.Scalar(res.value);
     scalar.range = res.range;
     scalar.source = res.value;
     scalar.type = res.type!;
@@ -987,7 +1055,7 @@ class FastParser {
   /** A single-line flow sequence of scalars at `r` (its range is set by the caller; this.flowEnd: after its `]`). */
   private flowSeq(r: number, lineIndent: number): YAMLSeq {
     const text = this.text;
-    const seq = new YAMLSeq(this.schema);
+    const seq = new FAST.YAMLSeq();
     seq.flow = true;
     let i = this.skipSpaces(r + 1);
     if (text.charCodeAt(i) !== RBRACKET) {
@@ -1018,7 +1086,7 @@ class FastParser {
    */
   private flowMap(r: number, lineIndent: number): YAMLMap {
     const text = this.text;
-    const map = new YAMLMap(this.schema);
+    const map = new FAST.YAMLMap();
     map.flow = true;
     let i = this.skipSpaces(r + 1);
     if (text.charCodeAt(i) !== RBRACE) {
@@ -1030,7 +1098,7 @@ class FastParser {
         for (const pair of items) if (pair.key.value === key.value) bail(); // duplicate key
         const v = this.skipSpaces(colon + 1);
         const value = this.flowScalar(v, lineIndent, false);
-        items.push(new Pair(key, value));
+        items.push(new FAST.Pair(key, value) as Pair<Scalar, Scalar>);
         const k = value.range![2];
         const d = text.charCodeAt(k);
         if (d === COMMA) {

@@ -20,7 +20,8 @@ const CHEAP_RECHECK_MS = 20;
 export interface ValidationHost {
   /** The latest version of an open document, or undefined once it is closed. */
   document(uri: string): TextDocument | undefined;
-  publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
+  /** Sends diagnostics; may return a promise that settles once they are written. */
+  publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void | Promise<unknown>;
   /** The text whose diagnostics were just published (the workspace index reads its policies then). */
   checked?(uri: string, text: string): void;
   log(message: string): void;
@@ -177,12 +178,16 @@ export class DocumentValidator {
     }
     this.publishedVersions.set(uri, version);
     this.publishedDiagnostics.set(uri, diagnostics);
-    this.host.publish(uri, version, diagnostics);
+    const sent = this.host.publish(uri, version, diagnostics);
     if (analyzer.hasStalePolicyFindings()) this.schedule(uri, 0);
-    // After the diagnostics are on their way: the connection writes them once this task ends, and
-    // reading a large file's policies for the index need not delay that.
-    setImmediate(() => {
-      if (this.host.document(uri)?.version === version) this.host.checked?.(uri, text);
-    });
+    // After the diagnostics are written: the connection writes a message over several tasks
+    // (headers, then body once the headers' write completes), and reading a large file's policies
+    // for the index would hold the body back (~5 ms on a 1,000-policy file).
+    const afterSend = () =>
+      setImmediate(() => {
+        if (this.host.document(uri)?.version === version) this.host.checked?.(uri, text);
+      });
+    if (sent) sent.then(afterSend, afterSend);
+    else afterSend();
   }
 }
