@@ -193,11 +193,19 @@ const FAST = ((): NodeConstructors => {
     this.errors = [];
     this.warnings = [];
     this.options = Object.assign({}, TEMPLATE_OPTIONS);
-    this.directives = new (DirectivesClass as unknown as new (yaml: object, tags: object) => unknown)(TEMPLATE_DIRECTIVES.yaml, TEMPLATE_DIRECTIVES.tags);
+    this.directives = new (FastDirectives as unknown as new () => object)();
     this.schema = SHARED_SCHEMA;
     this.contents = null;
   }
   FastDocument.prototype = nodePrototype(Document.prototype, TEMPLATE, false);
+  /** As the stream's directives' atDocument() makes a document's (copies of its yaml and tags). */
+  function FastDirectives(this: Record<string, unknown>) {
+    this.docStart = null;
+    this.docEnd = false;
+    this.yaml = { ...TEMPLATE_DIRECTIVES.yaml };
+    this.tags = { ...TEMPLATE_DIRECTIVES.tags };
+  }
+  FastDirectives.prototype = (DirectivesClass as unknown as { prototype: object }).prototype;
   return {
     Scalar: FastScalar as unknown as NodeConstructors['Scalar'],
     YAMLMap: FastMap as unknown as NodeConstructors['YAMLMap'],
