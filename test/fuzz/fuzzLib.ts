@@ -206,6 +206,8 @@ const CEL_TOKENS = [
   'double', 'string', 'bytes', 'bool', 'type', 'dyn', 'null', 'true', 'false', 'optional.of', 'optional.none', 'orValue',
   'quantity', 'isQuantity', 'url', 'ip', 'cidr', 'isSorted', 'sum', 'indexOf', 'lowerAscii', 'format', 'authorizer.group',
   'cel.bind', 'spec', 'metadata', 'name', 'labels', 'containers', 'replicas', 'x', 'y', 'e', '__dash__', '__dot__', 'a__underscores__b',
+  // Names of Object.prototype's properties: lookups by a CEL name in a plain object find them.
+  'toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__', 'prototype',
   '0', '1', '-9223372036854775808', '9223372036854775808', '18446744073709551616u', '1.5', '1e308', '1e999', '0x7fffffffffffffff',
   '"str"', "'s'", '"""tri"""', "r'\\d+'", "b'\\xff'", '"\\u00e9"', '"\\uD800"', '"\\400"', '"\\', "'", '"', '`', '#', '$', '😀', '\uD800',
 ];

@@ -141,3 +141,20 @@ test('LSP: the mutated metallb manifest that was published late (seed 2, run 117
   }
   assert.ok(best <= 1150, `published after ${best.toFixed(0)} ms`);
 });
+
+test('a folded block scalar cut off by the end of the file mid-string: the syntax error marks its last character', () => {
+  // "quick-fixes on mutated files" failed (KCG_FUZZ_RUNS=2500, seed -189039633): the file ends
+  // inside `"mesh-pro…` of a `>` scalar without a final line break. yaml's clip chomping still adds
+  // a line break to the value, cel-js reports the newline in the string there, and that character
+  // has no source: the finding was [length, length + 1), past the end of the file. A position
+  // without a source character now marks the value's last character.
+  const base = fs.readFileSync(path.join(REPO_ROOT, 'examples/admission/mutating-policy.yaml'), 'utf8');
+  const text = applyMutation(base, { op: 'truncate', at: 0.7167505112354254 } as Mutation);
+  assert.match(text, /"mesh-pr\w*$/, 'the file ends inside a string of the folded scalar');
+  const findings = analyzeText(text, OPTIONS);
+  assertFindingsSane(text, findings, 'truncated folded scalar');
+  const syntax = findings.filter((f) => f.code === 'KCG1001');
+  assert.equal(syntax.length, 1, JSON.stringify(findings));
+  assert.equal(syntax[0].message, 'Syntax error: Newlines not allowed in single-quoted strings');
+  assert.deepEqual([syntax[0].start, syntax[0].end], [text.length - 1, text.length]);
+});

@@ -336,9 +336,13 @@ function undeclaredFunctionIssue(issue: CelIssue, env: GatingContext): CelIssue 
   return message ? { ...issue, code: K8S_CODES.unavailableFunction, message } : issue;
 }
 
-const TWO_VAR_MACROS: Record<string, number[]> = {
-  all: [3], exists: [3], existsOne: [3], exists_one: [3], transformList: [3, 4], transformMap: [3, 4], transformMapEntry: [3, 4],
-};
+/**
+ * Arities of the two-variable forms, by macro name. A Map, not an object literal: the name is any
+ * member call's (`x.toString()` must not find Object.prototype's).
+ */
+const TWO_VAR_MACROS: ReadonlyMap<string, readonly number[]> = new Map([
+  ['all', [3]], ['exists', [3]], ['existsOne', [3]], ['exists_one', [3]], ['transformList', [3, 4]], ['transformMap', [3, 4]], ['transformMapEntry', [3, 4]],
+]);
 
 interface GatedCall {
   issue: CelIssue;
@@ -370,7 +374,7 @@ function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] 
     if (root !== undefined && !(root in env.variables)) {
       message = dottedEntrySuffixes().has(name) ? unavailableFunction(`${qualifiedName(target)}.${name}`, env.version, env.phase) : undefined;
       fromTarget = message !== undefined;
-    } else if (TWO_VAR_MACROS[name]?.includes(args.length) && !features.twoVarComprehensions && args[0]?.op === 'id' && args[1]?.op === 'id') {
+    } else if (TWO_VAR_MACROS.get(name)?.includes(args.length) && !features.twoVarComprehensions && args[0]?.op === 'id' && args[1]?.op === 'id') {
       message = `the two-variable form of '${name}' is not available in Kubernetes ${env.version}: it needs ${env.phase === 'new' ? '1.33 (new expressions)' : '1.32 (stored expressions)'}`;
       loopVars = [args[0].args as string, args[1].args as string];
     } else if (((name === 'sortBy' && !features.sortBy) || (name === 'optFlatMap' && !features.optFlatMap)) && args.length === 2 && args[0]?.op === 'id') {

@@ -121,7 +121,7 @@ class Converter {
         return this.tag({ type: obj }, s);
       }
       case 'string': {
-        const kind = typeof s.format === 'string' ? STRING_FORMATS[s.format] : undefined;
+        const kind = typeof s.format === 'string' && Object.hasOwn(STRING_FORMATS, s.format) ? STRING_FORMATS[s.format] : undefined;
         return this.tag({ type: { kind: kind ?? 'string' } as CelType }, s);
       }
       case 'boolean':

@@ -143,7 +143,7 @@ function isClusterScoped(ctx: CheckContext, policy: AdmissionPolicyInfo): boolea
 
 export const admissionPolicyBindingCheck: Check = {
   name: 'admission-policy-binding',
-  appliesTo: (d) => d.kind !== undefined && d.kind in POLICY_OF && (d.apiVersion ?? '').startsWith('admissionregistration.k8s.io/'),
+  appliesTo: (d) => d.kind !== undefined && Object.hasOwn(POLICY_OF, d.kind) && (d.apiVersion ?? '').startsWith('admissionregistration.k8s.io/'),
   run(ctx) {
     checkMetadataName(ctx);
     const spec = getIn(ctx.doc.contents, ['spec']);

@@ -44,6 +44,17 @@ export interface ReportOptions {
   message?: (issue: CelIssue) => string;
 }
 
+/**
+ * One character to underline at `at`: the character there, or, where the source has none (the
+ * line break clip chomping adds to a block scalar that ends the file without one), the last
+ * character of the value's source before it.
+ */
+function underlineAt(text: string, cel: YamlCel, at: number): { start: number; end: number } {
+  const valueEnd = Math.min(cel.node.range?.[1] ?? text.length, text.length);
+  if (at < valueEnd || at === 0) return { start: at, end: at + 1 };
+  return { start: valueEnd - 1, end: valueEnd };
+}
+
 /** Reports expression issues at the exact characters inside the YAML scalar. */
 export function reportCelIssues(ctx: CheckContext, cel: YamlCel, issues: CelIssue[], opts: ReportOptions = {}): void {
   const len = cel.source.value.length;
@@ -54,7 +65,7 @@ export function reportCelIssues(ctx: CheckContext, cel: YamlCel, issues: CelIssu
     if (range.end <= range.start) {
       // A zero-width issue (e.g. "unexpected end of input") still needs something to underline.
       const at = e >= len && len > 0 ? cel.source.sourceRange(len - 1, len) : range;
-      range = at.end > at.start ? at : { start: range.start, end: range.start + 1 };
+      range = at.end > at.start ? at : underlineAt(ctx.text, cel, range.start);
     }
     const fixes = celIssueFixes(ctx.text, cel, issue);
     ctx.report({

@@ -90,5 +90,5 @@ export function variableDoc(name: string, ctx: { label: string; selfPath?: strin
   if (name === 'self') return ctx.selfPath ? `The value at \`${ctx.selfPath}\`.` : 'The value the rule validates.';
   // AuthorizationConfiguration's matchConditions see a SubjectAccessReview, not an admission request.
   if (name === 'request' && ctx.label.startsWith('authorizers[')) return 'The SubjectAccessReview spec of the request being authorized: user, groups, uid, extra, resourceAttributes, nonResourceAttributes.';
-  return VARIABLE_DOCS[name];
+  return Object.hasOwn(VARIABLE_DOCS, name) ? VARIABLE_DOCS[name] : undefined;
 }

@@ -127,7 +127,7 @@ export function definitionAt(text: string, offset: number, _options: EngineOptio
       const declared = name === undefined ? undefined : variableDeclarations(input).get(name);
       return declared ? [shift(declared, base)] : [];
     }
-    const policyKind = input.kind ? POLICY_OF_BINDING[input.kind] : undefined;
+    const policyKind = input.kind && Object.hasOwn(POLICY_OF_BINDING, input.kind) ? POLICY_OF_BINDING[input.kind] : undefined;
     if (!policyKind) return [];
     const nameNode = getIn(input.doc.contents, ['spec', 'policyName']);
     const name = scalarString(nameNode);

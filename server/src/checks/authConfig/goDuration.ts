@@ -42,7 +42,7 @@ export function parseGoDuration(input: string): ParsedDuration {
     const unitMatch = /^[^\d.]*/.exec(s)!;
     const unit = unitMatch[0];
     if (unit === '') return { ok: false, error: `time: missing unit in duration ${quote(input)}` };
-    const scale = UNIT_NS[unit];
+    const scale = Object.hasOwn(UNIT_NS, unit) ? UNIT_NS[unit] : undefined;
     if (scale === undefined) return { ok: false, error: `time: unknown unit ${quote(unit)} in duration ${quote(input)}` };
     s = s.slice(unit.length);
     let v = BigInt(whole || '0') * scale;
