@@ -58,6 +58,16 @@ const PLUS = 20;
 /** `*` `/` `%`. */
 const MULTIPLICATIVE = 21;
 
+/** The precedence level of each binary operator token (loosest first), -1 for other tokens. */
+const BINARY_LEVEL = new Int8Array(MULTIPLICATIVE + 1).fill(-1);
+BINARY_LEVEL[OR] = 0;
+BINARY_LEVEL[AND] = 1;
+BINARY_LEVEL[RELATION] = 2;
+BINARY_LEVEL[PLUS] = 3;
+BINARY_LEVEL[MINUS] = 3;
+BINARY_LEVEL[MULTIPLICATIVE] = 4;
+const BINARY_LEVELS = 5;
+
 /** Thrown to give up; caught at the entry point only. */
 const BAIL = { bail: true };
 
@@ -256,68 +266,31 @@ class FastCelParser {
 
   private expression(): Node {
     if (++this.depth > MAX_NESTING) throw BAIL;
-    const condition = this.or();
+    const condition = this.binary(0);
     if (!this.is(QUESTION)) {
       this.depth--;
       return condition;
     }
     this.next();
     // cel-go's middle operand is a conditionalOr: a nested conditional there is a syntax error.
-    const consequent = this.or();
+    const consequent = this.binary(0);
     this.expect(COLON);
     const alternate = this.expression();
     this.depth--;
     return node('?:', [condition, consequent, alternate], condition.start, condition.start, alternate.end);
   }
 
-  private or(): Node {
-    let left = this.and();
-    while (this.is(OR)) {
-      this.next();
-      const right = this.and();
-      left = node('||', [left, right], left.start, left.start, right.end);
-    }
-    return left;
-  }
-
-  private and(): Node {
-    let left = this.relation();
-    while (this.is(AND)) {
-      this.next();
-      const right = this.relation();
-      left = node('&&', [left, right], left.start, left.start, right.end);
-    }
-    return left;
-  }
-
-  private relation(): Node {
-    let left = this.additive();
-    while (this.is(RELATION)) {
+  /**
+   * The binary operators from `level` (BINARY_LEVEL) down, each level left-associative and
+   * binding tighter than the one before it, as in cel-go's grammar.
+   */
+  private binary(level: number): Node {
+    if (level === BINARY_LEVELS) return this.unary();
+    let left = this.binary(level + 1);
+    while (BINARY_LEVEL[this.kind] === level) {
       const op = this.text;
       this.next();
-      const right = this.additive();
-      left = node(op, [left, right], left.start, left.start, right.end);
-    }
-    return left;
-  }
-
-  private additive(): Node {
-    let left = this.multiplicative();
-    while (this.is(PLUS) || this.is(MINUS)) {
-      const op = this.text;
-      this.next();
-      const right = this.multiplicative();
-      left = node(op, [left, right], left.start, left.start, right.end);
-    }
-    return left;
-  }
-
-  private multiplicative(): Node {
-    let left = this.unary();
-    while (this.is(MULTIPLICATIVE)) {
-      const op = this.text;
-      this.next();
-      const right = this.unary();
+      const right = this.binary(level + 1);
       left = node(op, [left, right], left.start, left.start, right.end);
     }
     return left;
