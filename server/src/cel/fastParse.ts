@@ -351,20 +351,30 @@ class FastCelParser {
    * (its end is the call's end).
    */
   private callArguments(name: string): Node[] {
+    const args = this.expressionList(RPAREN);
+    if (args.length > 0 && args[0].op !== 'id' && MACRO_NAMES.has(name)) throw BAIL;
+    return args;
+  }
+
+  /**
+   * Comma-separated expressions after the current (opening) token, up to the `close` token, which
+   * is left as the current token. A trailing comma fails (in expression(): `)` or `]` is no
+   * operand), as cel-go's grammar has it for calls; for lists the full path decides.
+   */
+  private expressionList(close: number): Node[] {
     if (++this.depth > MAX_NESTING) throw BAIL;
     this.next();
-    const args: Node[] = [];
-    if (!this.is(RPAREN)) {
+    const items: Node[] = [];
+    if (!this.is(close)) {
       for (;;) {
-        args.push(this.expression());
+        items.push(this.expression());
         if (!this.is(COMMA)) break;
-        this.next(); // a trailing comma (`f(a,)`) fails in expression()
+        this.next();
       }
-      if (!this.is(RPAREN)) throw BAIL;
+      if (!this.is(close)) throw BAIL;
     }
-    if (args.length > 0 && args[0].op !== 'id' && MACRO_NAMES.has(name)) throw BAIL;
     this.depth--;
-    return args;
+    return items;
   }
 
   private primary(): Node {
@@ -402,18 +412,7 @@ class FastCelParser {
         return inner;
       }
       case LBRACKET: {
-        if (++this.depth > MAX_NESTING) throw BAIL;
-        this.next();
-        const elements: Node[] = [];
-        if (!this.is(RBRACKET)) {
-          for (;;) {
-            elements.push(this.expression());
-            if (!this.is(COMMA)) break;
-            this.next();
-          }
-          if (!this.is(RBRACKET)) throw BAIL;
-        }
-        this.depth--;
+        const elements = this.expressionList(RBRACKET);
         const list = node('list', elements, start, start, this.tokEnd);
         this.next();
         return list;
