@@ -49,6 +49,27 @@ describe('CEL quick-fixes', () => {
     assert.deepEqual(analyzeText(fixed, OPTIONS), []);
   });
 
+  test('a misspelt macro: "Change to \'exists\'", and the loop variable is then declared', () => {
+    const text = policy(`"object.spec.template.spec.containers.exist(c, c.name == 'app')"`);
+    const findings = analyzeText(text, OPTIONS);
+    // As the apiserver: the call is undeclared, and so is its loop variable at each use.
+    assert.deepEqual(seen(text, findings), [
+      { code: 'KCG1002', covers: 'exist', fixes: ["Change to 'exists'"] },
+      { code: 'KCG1002', covers: 'c', fixes: [] },
+      { code: 'KCG1002', covers: 'c', fixes: [] },
+    ]);
+    const fix = fixesOf(findings[0]).find((f) => f.title === "Change to 'exists'")!;
+    assert.deepEqual(analyzeText(applyEdits(text, fix.edits), OPTIONS), []);
+  });
+
+  test('a member call is only offered member functions: `s.toString()` is not fixed into the global `string()`', () => {
+    const text = policy(`"object.metadata.name.toString() == 'a'"`);
+    assert.deepEqual(seen(text, analyzeText(text, OPTIONS)), [{ code: 'KCG1002', covers: 'toString', fixes: [] }]);
+    // A global call is offered global functions.
+    const global = policy(`"sise(object.spec.template.spec.containers) > 0"`);
+    assert.deepEqual(seen(global, analyzeText(global, OPTIONS)), [{ code: 'KCG1002', covers: 'sise', fixes: ["Change to 'size'"] }]);
+  });
+
   test('a misspelt variable: "Change to \'object\'"', () => {
     const text = policy(`"objetc.spec.replicas > 1"`);
     assert.deepEqual(seen(text, analyzeText(text, OPTIONS)), [{ code: 'KCG1002', covers: 'objetc', fixes: ["Change to 'object'"] }]);

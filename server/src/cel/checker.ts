@@ -8,7 +8,7 @@
 import type { CelFeatures, CelIssue, CelType, OverloadDecl } from './api.js';
 import { CEL_CODES, celIssue } from './issues.js';
 import { callNameSpan, indexSpan, nodeSpan, operatorSpan, selectSpan, ternarySpan, type Span } from './locate.js';
-import { checkMacro, matchMacro } from './macros.js';
+import { checkMacro, macroNames, matchMacro } from './macros.js';
 import { type AstNode, OPTIONAL_ENTRY_OP, unalias } from './parse.js';
 import {
   BOOL, BYTES, DOUBLE, DYN, ERROR, INT, NULL, STRING, UINT, Substitution, containsError, formatType,
@@ -403,8 +403,14 @@ export class Checker {
 
   private resolveNamed(node: AstNode, name: string, target: CelType | undefined, argTypes: CelType[]): CelType {
     if (!this.env.functions.has(name)) {
-      // Operators (`_+_`, `@in`) are not names anyone types.
-      const callable = [...this.env.functions.keys()].filter((f) => /^[A-Za-z_][\w.]*$/.test(f));
+      // Operators (`_+_`, `@in`) are not names anyone types; a member call is only ever fixed into
+      // a function with a receiver-style overload (`s.toString()` is not `s.string()`), and a
+      // global call into one with a global overload.
+      const member = target !== undefined;
+      const callable = [...this.env.functions]
+        .filter(([f, overloads]) => /^[A-Za-z_][\w.]*$/.test(f) && overloads.some((o) => (o.receiver !== undefined) === member))
+        .map(([f]) => f)
+        .concat(macroNames(this.features, member));
       this.report(CEL_CODES.undeclaredReference, callNameSpan(this.src, node), `undeclared reference to '${name}' (in container '')`, nearestNames(name, callable));
       return ERROR;
     }

@@ -50,6 +50,18 @@ export function matchMacro(f: CelFeatures, node: AstNode): MacroKind | undefined
   }
 }
 
+/** Names of the macros callable in one call style under the enabled features (for suggestions). */
+export function macroNames(f: CelFeatures, member: boolean): string[] {
+  if (!member) return ['has'];
+  const names = ['all', 'exists', 'exists_one', 'map', 'filter'];
+  if (f.existsOne) names.push('existsOne');
+  if (f.twoVarComprehensions) names.push('transformList', 'transformMap', 'transformMapEntry');
+  if (f.optionalTypes) names.push('optMap');
+  if (f.optionalTypes && f.optFlatMap) names.push('optFlatMap');
+  if (f.sortBy) names.push('sortBy');
+  return names;
+}
+
 /** The variable name of an iteration-variable argument, or undefined after reporting. */
 function iterVar(checker: Checker, arg: AstNode, message = 'argument must be a simple name'): string | undefined {
   if (arg.op === 'id') return arg.args as string;
