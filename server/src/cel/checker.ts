@@ -20,6 +20,7 @@ import { checkStructLiteral } from './structCheck.js';
 import { programIssues } from './programChecks.js';
 import { validateLiterals } from './validators.js';
 import { nearestNames } from './suggest.js';
+import { CEL_RESERVED_SYMBOLS } from './escaping.js';
 
 /** What the checker resolves names against (built once per CelEnvironment). */
 export interface CheckerEnv {
@@ -53,9 +54,6 @@ export interface CheckOutput {
   overloads: Map<AstNode, string[]>;
   type: CelType;
 }
-
-/** Field names that Kubernetes escapes as `__<name>__` and retries since compat 1.31 (§3.3). */
-const RESERVED_FIELD_NAMES = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
 
 export const BINARY_FUNCTIONS: Readonly<Record<string, string>> = {
   '==': '_==_', '!=': '_!=_', '<': '_<_', '<=': '_<=_', '>': '_>_', '>=': '_>=_',
@@ -351,7 +349,8 @@ export class Checker {
     const fields = type.fields();
     const direct = fields.get(field);
     if (direct) return direct.type;
-    if (this.features.reservedFieldFallback && RESERVED_FIELD_NAMES.has(field)) return fields.get(`__${field}__`)?.type;
+    // Kubernetes escapes these field names as `__<name>__` and retries them so since compat 1.31 (§3.3).
+    if (this.features.reservedFieldFallback && CEL_RESERVED_SYMBOLS.has(field)) return fields.get(`__${field}__`)?.type;
     return undefined;
   }
 

@@ -15,15 +15,13 @@
  * expression of the corpora and on generated and mutated ones.
  */
 import type { AstNode } from './parse.js';
+import { CEL_RESERVED_SYMBOLS } from './escaping.js';
 
 /** Nesting (of the recursive descent) past which the full path decides: far under cel-go's 250. */
 const MAX_NESTING = 64;
 
-/** cel-js's reserved identifiers, cel-go's, and the JavaScript-only ones parse.ts aliases. */
-const RESERVED: ReadonlySet<string> = new Set([
-  'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop',
-  'package', 'namespace', 'return', 'var', 'void', 'while', '__proto__', 'prototype',
-]);
+/** CEL's reserved words (cel-js reserves the same), and the JavaScript-only ones parse.ts aliases. */
+const RESERVED: ReadonlySet<string> = new Set([...CEL_RESERVED_SYMBOLS, '__proto__', 'prototype']);
 
 /**
  * Calls cel-js expands as macros when parsing, some of which reject a first argument that is not

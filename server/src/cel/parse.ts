@@ -10,6 +10,7 @@ import { type CelJsError, describe } from './parseErrors.js';
 import { firstGrammarIssue, grammarNodeIssues } from './grammar.js';
 import { regroupNode } from './precedence.js';
 import { fastParseCel } from './fastParse.js';
+import { CEL_RESERVED_SYMBOLS } from './escaping.js';
 import { type Rewritten, rewriteForCelJs } from './syntaxRewrite.js';
 
 /** The subset of cel-js's AST node we rely on (see node_modules/@marcbachmann/cel-js/lib/parser.js). */
@@ -56,7 +57,6 @@ export function unalias(name: string): string {
   return ALIAS_TO_NAME.get(name) ?? name;
 }
 
-const CEL_RESERVED = new Set(['as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
 
 function recursionIssue(src: string): CelIssue {
   return celIssue(CEL_CODES.syntax, 0, Math.min(src.length, 1), `expression recursion limit exceeded: ${MAX_RECURSION_DEPTH}`);
@@ -429,7 +429,7 @@ function parseUncached(src: string, fastPath = true): ParseOutcome {
       }
       const start = original(rawStart);
       const end = Math.max(start, original(rawEnd));
-      if (err.code === 'reserved_identifier' && !CEL_RESERVED.has(src.slice(start, end))) {
+      if (err.code === 'reserved_identifier' && !CEL_RESERVED_SYMBOLS.has(src.slice(start, end))) {
         return { issue: celIssue(CEL_CODES.syntax, start, end, `Syntax error: ${err.summary ?? 'reserved identifier'}`) };
       }
       const { code, message } = describe(src, err, start, end);

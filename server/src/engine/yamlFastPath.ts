@@ -95,16 +95,14 @@ interface ScalarTag {
 const DirectivesClass = (new Composer() as unknown as { directives: { constructor: new (yaml: { version: string }) => unknown } }).directives
   .constructor;
 
-function newDocument(schema?: Document['schema']): Document.Parsed {
-  // As compose-doc: the stream's directives and the parse options.
-  const options = Object.assign({ _directives: new DirectivesClass({ version: '1.2' }) }, PARSE_OPTIONS, schema ? { schema } : {});
-  const doc = new (Document as unknown as new (value: undefined, options: object) => Document.Parsed)(undefined, options);
-  // The schema option only picks the instance; the document's options stay what yaml's would be.
-  if (schema) delete (doc.options as { schema?: unknown }).schema;
-  return doc;
-}
-
-const TEMPLATE = newDocument();
+/**
+ * A document as compose-doc makes one (the stream's directives and the parse options): the
+ * template whose schema, options and directives every fast-path document copies or shares.
+ */
+const TEMPLATE = new (Document as unknown as new (value: undefined, options: object) => Document.Parsed)(
+  undefined,
+  Object.assign({ _directives: new DirectivesClass({ version: '1.2' }) }, PARSE_OPTIONS),
+);
 /**
  * Every fast-path document shares the template's core schema: yaml would build an identical one
  * per document (tag lists and all), ~10 ms over a 1,000-document file, and nothing mutates it.
@@ -164,7 +162,11 @@ interface NodeConstructors {
   Document: new () => Document.Parsed;
 }
 
-/** The template document's own properties that every document gets (a copy, or the same object). */
+/**
+ * Each document gets a copy of the template's options (which hold the stream's directives, one
+ * object for every fast-path document, as for the documents of one yaml stream) and of its
+ * directives' yaml and tags.
+ */
 const TEMPLATE_OPTIONS = { ...(TEMPLATE.options as object) };
 const TEMPLATE_DIRECTIVES = TEMPLATE.directives as unknown as { yaml: object; tags: object };
 

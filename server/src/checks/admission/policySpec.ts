@@ -8,6 +8,7 @@ import type { CheckContext } from '../types.js';
 import type { PolicyExpression, TypingPass } from './policyExpressions.js';
 import { matchedKinds } from './matchedKinds.js';
 import { parseApiVersion, resourceType } from './resourceTypes.js';
+import { CEL_RESERVED_SYMBOLS } from '../../cel/escaping.js';
 
 /**
  * The spec fields ValidatingAdmissionPolicy and MutatingAdmissionPolicy share (k8s-cel.md §1.1,
@@ -16,7 +17,6 @@ import { parseApiVersion, resourceType } from './resourceTypes.js';
 
 const DYN: CelType = { kind: 'dyn' };
 const CEL_IDENTIFIER = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
-const RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
 
 export function collectMatchConditions(ctx: CheckContext, spec: unknown): PolicyExpression[] {
   const out: PolicyExpression[] = [];
@@ -39,7 +39,7 @@ export function collectVariables(ctx: CheckContext, spec: unknown): PolicyExpres
     const nameNode = getIn(v, ['name']) as { range?: [number, number, number] } | undefined;
     const name = scalarString(nameNode);
     if (name !== undefined && nameNode?.range) {
-      const problem = !CEL_IDENTIFIER.test(name) || RESERVED.has(name)
+      const problem = !CEL_IDENTIFIER.test(name) || CEL_RESERVED_SYMBOLS.has(name)
         ? 'name is not a valid CEL identifier'
         : seenNames.has(name) ? `Duplicate value: "${name}"` : undefined;
       if (problem) {
