@@ -371,7 +371,7 @@ function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] 
     // The qualifier's first segment is the chain's root identifier; the full dotted name is only
     // built when some library function could carry it (it is looked up by that name).
     const root = qualifierRoot(target);
-    if (root !== undefined && !(root in env.variables)) {
+    if (root !== undefined && !Object.hasOwn(env.variables, root)) {
       message = dottedEntrySuffixes().has(name) ? unavailableFunction(`${qualifiedName(target)}.${name}`, env.version, env.phase) : undefined;
       fromTarget = message !== undefined;
     } else if (TWO_VAR_MACROS.get(name)?.includes(args.length) && !features.twoVarComprehensions && args[0]?.op === 'id' && args[1]?.op === 'id') {
