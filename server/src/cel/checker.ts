@@ -9,7 +9,7 @@ import type { CelFeatures, CelIssue, CelType, OverloadDecl } from './api.js';
 import { CEL_CODES, celIssue } from './issues.js';
 import { callNameSpan, indexSpan, nodeSpan, operatorSpan, selectSpan, ternarySpan, type Span } from './locate.js';
 import { checkMacro, macroNames, matchMacro } from './macros.js';
-import { type AstNode, OPTIONAL_ENTRY_OP, unalias } from './parse.js';
+import { type AstNode, OPTIONAL_ENTRY_OP, dottedName, unalias } from './parse.js';
 import {
   BOOL, BYTES, DOUBLE, DYN, ERROR, INT, NULL, STRING, UINT, Substitution, containsError, formatType,
   hasParams, isAssignablePair, isDyn, isExactType, listOf, mapOf, mostGeneral, optionalOf, optionalValue, param, substitute, typeOf,
@@ -581,7 +581,7 @@ export function operandIndependentRootType(ast: AstNode, env: CheckerEnv): CelTy
     const target = nodeArgs[1];
     const args = nodeArgs[2];
     if (name === STRUCT_CALL) return undefined;
-    const prefix = dottedFunctionSuffixes(env.functions).has(name) ? plainQualifiedName(target) : undefined;
+    const prefix = dottedFunctionSuffixes(env.functions).has(name) ? dottedName(target) : undefined;
     if (prefix !== undefined && env.functions.has(`${prefix}.${name}`)) return uniformResult(env, `${prefix}.${name}`, false, args.length);
     return env.functions.has(name) ? uniformResult(env, name, true, args.length + 1) : undefined;
   }
@@ -610,19 +610,3 @@ function uniformResult(env: CheckerEnv, name: string, member: boolean, arity: nu
 /** uniformResult by candidate list (candidates() returns the same list for the same question). */
 const uniformResults = new WeakMap<readonly OverloadDecl[], CelType | null>();
 
-/** Checker.qualifiedName without its memo: `a.b.c` when built only from identifiers and selections. */
-function plainQualifiedName(node: AstNode): string | undefined {
-  const fields: string[] = [];
-  let n = node;
-  while (n.op === '.') {
-    const nodeArgs = n.args as [AstNode, string];
-    const operand = nodeArgs[0];
-    const field = nodeArgs[1];
-    fields.push(field);
-    n = operand;
-  }
-  if (n.op !== 'id') return undefined;
-  let name = unalias(n.args as string);
-  for (let i = fields.length - 1; i >= 0; i--) name = `${name}.${fields[i]}`;
-  return name;
-}

@@ -4,7 +4,7 @@
  * Source of truth: data/k8s-cel-functions.json, a copy of docs/k8s-cel-functions.json.
  */
 import type { CelFeatures, CelIssue, CelType, OverloadDecl } from './api.js';
-import { astIndex, type AstNode } from './parse.js';
+import { astIndex, dottedName, type AstNode } from './parse.js';
 import { CEL_CODES } from './issues.js';
 import { callNameSpan } from './locate.js';
 import type { KubernetesVersion } from '../engine/options.js';
@@ -372,7 +372,7 @@ function gatedCalls(src: string, ast: AstNode, env: GatingContext): GatedCall[] 
     // built when some library function could carry it (it is looked up by that name).
     const root = qualifierRoot(target);
     if (root !== undefined && !Object.hasOwn(env.variables, root)) {
-      message = dottedEntrySuffixes().has(name) ? unavailableFunction(`${qualifiedName(target)}.${name}`, env.version, env.phase) : undefined;
+      message = dottedEntrySuffixes().has(name) ? unavailableFunction(`${dottedName(target)}.${name}`, env.version, env.phase) : undefined;
       fromTarget = message !== undefined;
     } else if (TWO_VAR_MACROS.get(name)?.includes(args.length) && !features.twoVarComprehensions && args[0]?.op === 'id' && args[1]?.op === 'id') {
       message = `the two-variable form of '${name}' is not available in Kubernetes ${env.version}: it needs ${env.phase === 'new' ? '1.33 (new expressions)' : '1.32 (stored expressions)'}`;
@@ -422,19 +422,4 @@ function dottedEntrySuffixes(): Set<string> {
   return entrySuffixes;
 }
 
-/** `a.b.c` built only from identifiers and selections, else undefined. */
-function qualifiedName(node: AstNode): string | undefined {
-  const parts: string[] = [];
-  let n = node;
-  while (n.op === '.') {
-    const nodeArgs = n.args as [AstNode, string];
-    const operand = nodeArgs[0];
-    const field = nodeArgs[1];
-    parts.push(field);
-    n = operand;
-  }
-  if (n.op !== 'id') return undefined;
-  parts.push(n.args as string);
-  return parts.reverse().join('.');
-}
 

@@ -57,6 +57,24 @@ export function unalias(name: string): string {
   return ALIAS_TO_NAME.get(name) ?? name;
 }
 
+/**
+ * `a.b.c` when `node` is built only from an identifier and plain selections, else undefined (the
+ * checker keeps a memoised version for the chains it walks link by link).
+ */
+export function dottedName(node: AstNode): string | undefined {
+  const fields: string[] = [];
+  let n = node;
+  while (n.op === '.') {
+    const nodeArgs = n.args as [AstNode, string];
+    fields.push(nodeArgs[1]);
+    n = nodeArgs[0];
+  }
+  if (n.op !== 'id') return undefined;
+  let name = unalias(n.args as string);
+  for (let i = fields.length - 1; i >= 0; i--) name = `${name}.${fields[i]}`;
+  return name;
+}
+
 
 function recursionIssue(src: string): CelIssue {
   return celIssue(CEL_CODES.syntax, 0, Math.min(src.length, 1), `expression recursion limit exceeded: ${MAX_RECURSION_DEPTH}`);
