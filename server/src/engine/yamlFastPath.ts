@@ -1064,28 +1064,14 @@ class FastParser {
 
   /** A single-line flow sequence of scalars at `r` (its range is set by the caller; this.flowEnd: after its `]`). */
   private flowSeq(r: number, lineIndent: number): YAMLSeq {
-    const text = this.text;
     const seq = new FAST.YAMLSeq();
     seq.flow = true;
-    let i = this.skipSpaces(r + 1);
-    if (text.charCodeAt(i) !== RBRACKET) {
-      for (;;) {
-        // An item's range runs over the spaces before the next `,` or the `]` (fixFlowSeqItems).
-        const item = this.flowScalar(i, lineIndent, false);
-        seq.items.push(item);
-        const k = item.range![2];
-        const d = text.charCodeAt(k);
-        if (d === COMMA) {
-          i = this.skipSpaces(k + 1);
-          if (text.charCodeAt(i) === RBRACKET) bail(); // trailing comma
-          continue;
-        }
-        if (d !== RBRACKET) bail();
-        i = k;
-        break;
-      }
+    for (let i = this.flowFirstItem(r, RBRACKET); i >= 0; ) {
+      // An item's range runs over the spaces before the next `,` or the `]` (fixFlowSeqItems).
+      const item = this.flowScalar(i, lineIndent, false);
+      seq.items.push(item);
+      i = this.flowSeparator(item.range![2], RBRACKET);
     }
-    this.flowEnd = i + 1;
     return seq;
   }
 
@@ -1098,31 +1084,46 @@ class FastParser {
     const text = this.text;
     const map = new FAST.YAMLMap();
     map.flow = true;
-    let i = this.skipSpaces(r + 1);
-    if (text.charCodeAt(i) !== RBRACE) {
-      const items = map.items as Pair<Scalar, Scalar>[];
-      for (;;) {
-        const key = this.flowScalar(i, lineIndent, true);
-        const colon = this.flowEnd;
-        if (text.charCodeAt(colon) !== COLON || text.charCodeAt(colon + 1) !== SPACE) bail();
-        for (const pair of items) if (pair.key.value === key.value) bail(); // duplicate key
-        const v = this.skipSpaces(colon + 1);
-        const value = this.flowScalar(v, lineIndent, false);
-        items.push(new FAST.Pair(key, value) as Pair<Scalar, Scalar>);
-        const k = value.range![2];
-        const d = text.charCodeAt(k);
-        if (d === COMMA) {
-          i = this.skipSpaces(k + 1);
-          if (text.charCodeAt(i) === RBRACE) bail(); // trailing comma
-          continue;
-        }
-        if (d !== RBRACE) bail();
-        i = k;
-        break;
-      }
+    const items = map.items as Pair<Scalar, Scalar>[];
+    for (let i = this.flowFirstItem(r, RBRACE); i >= 0; ) {
+      const key = this.flowScalar(i, lineIndent, true);
+      const colon = this.flowEnd;
+      if (text.charCodeAt(colon) !== COLON || text.charCodeAt(colon + 1) !== SPACE) bail();
+      for (const pair of items) if (pair.key.value === key.value) bail(); // duplicate key
+      const value = this.flowScalar(this.skipSpaces(colon + 1), lineIndent, false);
+      items.push(new FAST.Pair(key, value) as Pair<Scalar, Scalar>);
+      i = this.flowSeparator(value.range![2], RBRACE);
     }
-    this.flowEnd = i + 1;
     return map;
+  }
+
+  /**
+   * The start of a flow collection's first item, its opening bracket at `r`; -1 (with this.flowEnd
+   * after the `close` bracket) when it is empty.
+   */
+  private flowFirstItem(r: number, close: number): number {
+    const i = this.skipSpaces(r + 1);
+    if (this.text.charCodeAt(i) !== close) return i;
+    this.flowEnd = i + 1;
+    return -1;
+  }
+
+  /**
+   * What follows a flow collection's item that ends at `k`: a `,` and the next item (its start is
+   * returned), or the closing `close` (-1, with this.flowEnd after it). A trailing comma, or
+   * anything else, bails.
+   */
+  private flowSeparator(k: number, close: number): number {
+    const text = this.text;
+    const d = text.charCodeAt(k);
+    if (d === COMMA) {
+      const i = this.skipSpaces(k + 1);
+      if (text.charCodeAt(i) === close) bail(); // trailing comma
+      return i;
+    }
+    if (d !== close) bail();
+    this.flowEnd = k + 1;
+    return -1;
   }
 
   /**
