@@ -3,15 +3,10 @@
 # for test/editors/emacs.test.ts, unless they are already there. Idempotent; needs root (or sudo)
 # only when it has something to install.
 set -euo pipefail
+source "$(dirname "$0")/apt-install.sh"
 have() {
   command -v emacs >/dev/null 2>&1 &&
     [ -n "$(ls -d /usr/share/emacs/site-lisp/elpa/eglot-* /usr/share/emacs/site-lisp/elpa/yaml-mode-* 2>/dev/null | wc -l | grep -x 2)" ]
 }
-if ! have; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot elpa-yaml-mode
-fi
+if ! have; then apt_install emacs-nox elpa-eglot elpa-yaml-mode; fi
 emacs --version | head -n 1
